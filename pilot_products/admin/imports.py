@@ -1,0 +1,33 @@
+"""Admin for the audit trail of spreadsheet imports (read only)."""
+
+from django.contrib import admin
+
+from pilot_products.models import ImportRecord
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "user",
+        "resource",
+        "file_name",
+        "dry_run",
+        "outcome",
+        "rows_new",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_invalid",
+    ]
+    list_filter = ["outcome", "dry_run", "resource", "file_format"]
+    search_fields = ["file_name", "sha256", "user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PilotProductsConfig(AppConfig):
+    name = "pilot_products"
+    verbose_name = _("Yiwu import pilot")

@@ -1,0 +1,389 @@
+"""Trade models: wholesalers at the Imported Commodities Mall, their booths and listings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from pilot_products.rules import listing_rule_errors
+from pilot_products.validators import validate_credit_code, validate_customs_code
+
+from .catalogue import PilotProduct, ReviewStatus
+from .i18n import BilingualNameMixin, pick_language
+from .permissions import IMPORT_EXPORT_PERMISSIONS
+
+
+class WholesalerStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+
+
+class WholesalerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=WholesalerStatus.ACTIVE)
+
+
+class WholesalerManager(models.Manager.from_queryset(WholesalerQuerySet)):
+    def get_by_natural_key(self, credit_code):
+        return self.get(credit_code=credit_code)
+
+
+class Wholesaler(BilingualNameMixin, models.Model):
+    """A trading company with one or more booths in the Mall."""
+
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    #: 统一社会信用代码, 18 characters with a GB 32100-2015 check character.
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters, e.g. 91350100M000100Y43."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=WholesalerStatus.choices,
+        default=WholesalerStatus.ACTIVE,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = WholesalerManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("wholesaler")
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
+        verbose_name_plural = _("wholesalers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="wholesaler_credit_code_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def natural_key(self):
+        return (self.credit_code,)
+
+
+class WholesalerMember(models.Model):
+    """Links a portal user to the one wholesaler they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="wholesaler_membership",
+    )
+    wholesaler = models.ForeignKey(
+        Wholesaler,
+        verbose_name=_("wholesaler"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+
+    class Meta:
+        ordering = ["wholesaler", "user"]
+        verbose_name = _("wholesaler user")
+        verbose_name_plural = _("wholesaler users")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.wholesaler}"
+
+
+class BoothQuerySet(models.QuerySet):
+    def for_wholesaler(self, wholesaler):
+        return self.filter(wholesaler=wholesaler)
+
+
+class BoothManager(models.Manager.from_queryset(BoothQuerySet)):
+    def get_by_natural_key(self, district, floor, street, number):
+        return self.get(district=district, floor=floor, street=street, number=number)
+
+
+class Booth(models.Model):
+    """A stall in Yiwu International Trade City, written like 5区 1楼 12街 12345."""
+
+    district = models.PositiveSmallIntegerField(
+        _("district"),
+        default=5,
+        help_text=_("District of the Trade City; imports are in 5."),
+    )
+    gate = models.CharField(
+        _("gate"), max_length=10, blank=True, help_text=_("e.g. 7.")
+    )
+    floor = models.PositiveSmallIntegerField(_("floor"), default=1)
+    street = models.PositiveSmallIntegerField(_("street"), help_text=_("e.g. 12."))
+    number = models.CharField(
+        _("booth number"),
+        max_length=10,
+        help_text=_("Digits as on the booth, e.g. 12345."),
+    )
+    pavilion_zh = models.CharField(
+        _("country pavilion (Chinese)"), max_length=100, blank=True
+    )
+    pavilion_en = models.CharField(
+        _("country pavilion (English)"), max_length=100, blank=True
+    )
+    wholesaler = models.ForeignKey(
+        Wholesaler,
+        verbose_name=_("tenant"),
+        on_delete=models.PROTECT,
+        related_name="booths",
+        null=True,
+        blank=True,
+    )
+    lease_start = models.DateField(_("lease start"), null=True, blank=True)
+    lease_end = models.DateField(_("lease end"), null=True, blank=True)
+
+    objects = BoothManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "floor", "street", "number"]
+        verbose_name = _("booth")
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
+        verbose_name_plural = _("booths")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "floor", "street", "number"],
+                name="booth_unique_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[0-9]{1,10}$"), name="booth_number_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(lease_end__isnull=True)
+                | Q(lease_start__isnull=True)
+                | Q(lease_end__gte=F("lease_start")),
+                name="booth_lease_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        """Write the booth the way people in Yiwu do: 5区 7门 1楼 12街 12345."""
+        parts = [f"{self.district}区"]
+        if self.gate:
+            parts.append(f"{self.gate}门")
+        parts += [f"{self.floor}楼", f"{self.street}街", self.number]
+        return " ".join(parts)
+
+    @property
+    def pavilion(self) -> str:
+        return pick_language(self.pavilion_zh, self.pavilion_en)
+
+    def natural_key(self):
+        return (self.district, self.floor, self.street, self.number)
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    PAUSED = "paused", _("paused")
+    DELISTED = "delisted", _("delisted")
+
+
+class Unit(models.TextChoices):
+    PIECE = "piece", _("piece")
+    SET = "set", _("set")
+    PAIR = "pair", _("pair")
+    BOX = "box", _("box")
+    CARTON = "carton", _("carton")
+    BOTTLE = "bottle", _("bottle")
+    PACK = "pack", _("pack")
+    KG = "kg", _("kilogram")
+
+
+class ListingQuerySet(models.QuerySet):
+    def visible_to_buyers(self):
+        """Active listings of active wholesalers for approved pilot products."""
+        return self.filter(
+            status=ListingStatus.ACTIVE,
+            wholesaler__status=WholesalerStatus.ACTIVE,
+            pilot_product__status=ReviewStatus.APPROVED,
+        )
+
+    def for_wholesaler(self, wholesaler):
+        return self.filter(wholesaler=wholesaler)
+
+
+class ListingManager(models.Manager.from_queryset(ListingQuerySet)):
+    def get_by_natural_key(self, credit_code, sku):
+        return self.get(wholesaler__credit_code=credit_code, sku=sku)
+
+
+class Listing(models.Model):
+    """One wholesaler's offer of one pilot product."""
+
+    wholesaler = models.ForeignKey(
+        Wholesaler,
+        verbose_name=_("wholesaler"),
+        on_delete=models.PROTECT,
+        related_name="listings",
+    )
+    pilot_product = models.ForeignKey(
+        PilotProduct,
+        verbose_name=_("pilot product"),
+        on_delete=models.PROTECT,
+        related_name="listings",
+    )
+    sku = models.CharField(
+        _("SKU"),
+        max_length=64,
+        help_text=_("The wholesaler's own article number, e.g. TOY-0001."),
+    )
+    #: 10-digit customs code; its first 8 digits are one of the product's tariff lines.
+    customs_code = models.CharField(
+        _("customs code"),
+        max_length=10,
+        validators=[validate_customs_code],
+        help_text=_("10 digits, e.g. 9503006000."),
+    )
+    title_zh = models.CharField(_("Chinese title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    country_of_origin = CountryField(_("country of origin"))
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE
+    )
+    #: Price in CNY for one unit at the minimum order quantity.
+    unit_price = models.DecimalField(
+        _("unit price (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("e.g. 12.50."),
+    )
+    #: Minimum order quantity (起批量), in units.
+    moq = models.PositiveIntegerField(_("minimum order quantity"), default=1)
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    booth = models.ForeignKey(
+        Booth,
+        verbose_name=_("booth"),
+        on_delete=models.PROTECT,
+        related_name="listings",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ListingStatus.choices,
+        default=ListingStatus.DRAFT,
+    )
+    stock_confirmed_at = models.DateTimeField(
+        _("stock confirmed at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ListingManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["wholesaler", "sku"]
+        verbose_name = _("listing")
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
+        verbose_name_plural = _("listings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wholesaler", "sku"], name="listing_unique_sku"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gt=0), name="listing_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(moq__gte=1), name="listing_moq_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="listing_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(customs_code__regex=r"^[0-9]{10}$"),
+                name="listing_customs_code_10_digits",
+            ),
+            models.CheckConstraint(condition=~Q(sku=""), name="listing_sku_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "pilot_product", "unit_price"]),
+            models.Index(fields=["status", "unit_price"]),
+            models.Index(fields=["status", "moq"]),
+            models.Index(fields=["country_of_origin"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_zh, self.title_en)
+
+    def natural_key(self):
+        return (self.wholesaler.credit_code, self.sku)
+
+    def clean(self) -> None:
+        if not (self.pilot_product_id and self.wholesaler_id):
+            return
+        errors = listing_rule_errors(
+            customs_code=self.customs_code,
+            product_tariff_lines=self.pilot_product.tariff_lines.values_list(
+                "code", flat=True
+            ),
+            wholesaler_id=self.wholesaler_id,
+            booth_wholesaler_id=self.booth.wholesaler_id if self.booth_id else None,
+            has_booth=bool(self.booth_id),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    natural_key.dependencies = ["pilot_products.wholesaler"]
+
+
+class PriceTier(models.Model):
+    """A quantity break: from ``min_quantity`` units on, each unit costs ``unit_price``."""
+
+    listing = models.ForeignKey(
+        Listing,
+        verbose_name=_("listing"),
+        on_delete=models.CASCADE,
+        related_name="price_tiers",
+    )
+    min_quantity = models.PositiveIntegerField(_("from quantity"))
+    unit_price = models.DecimalField(
+        _("unit price (CNY)"), max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["listing", "min_quantity"]
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "min_quantity"], name="price_tier_unique_quantity"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gt=0), name="price_tier_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_quantity__gte=1),
+                name="price_tier_quantity_at_least_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"≥{self.min_quantity}: ¥{self.unit_price}"

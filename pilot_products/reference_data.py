@@ -1,0 +1,165 @@
+"""Load the reference data in ``fixtures/``: CBEC list, categories and pilot list.
+
+Every row is matched by its natural key, so loading twice leaves the same rows.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from pilot_products.models import (
+    CbecCategory,
+    CbecListEdition,
+    CbecListEntry,
+    PilotList,
+    PilotProduct,
+    ReviewStatus,
+    TariffLine,
+)
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[label] = bucket.get(label, 0) + 1
+
+
+def _rows(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _yes(value: str) -> bool:
+    return value.strip().lower() in {"yes", "true", "1"}
+
+
+@transaction.atomic
+def load_reference_data(directory: Path = FIXTURES_DIR) -> LoadReport:
+    """Create or update every reference row from the CSV files in ``directory``."""
+    report = LoadReport()
+    _load_categories(directory, report)
+    _load_tariff_lines(directory, report)
+    _load_editions(directory, report)
+    _load_entries(directory, report)
+    _load_pilot_list(directory, report)
+    return report
+
+
+def _load_categories(directory: Path, report: LoadReport) -> None:
+    for row in _rows(directory, "cbec_categories.csv"):
+        parent = CbecCategory.objects.get(code=row["parent"]) if row["parent"] else None
+        _obj, created = CbecCategory.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "parent": parent,
+                "sort_order": int(row["sort_order"]),
+            },
+        )
+        report.count("categories", created)
+
+
+def _load_tariff_lines(directory: Path, report: LoadReport) -> None:
+    categories = {category.code: category for category in CbecCategory.objects.all()}
+    for row in _rows(directory, "tariff_lines.csv"):
+        line = TariffLine(
+            code=row["code"],
+            name_zh=row["name_zh"],
+            name_en=row["name_en"],
+            category=categories[row["category"]],
+        )
+        line.full_clean(exclude=["code"], validate_unique=False)
+        _obj, created = TariffLine.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": line.name_zh,
+                "name_en": line.name_en,
+                "category": line.category,
+            },
+        )
+        report.count("tariff lines", created)
+
+
+def _load_editions(directory: Path, report: LoadReport) -> None:
+    for row in _rows(directory, "cbec_list_editions.csv"):
+        _obj, created = CbecListEdition.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "announcement": row["announcement"],
+                "issued_on": date.fromisoformat(row["issued_on"]),
+                "effective_on": date.fromisoformat(row["effective_on"]),
+                "official_line_count": int(row["official_line_count"]),
+                "source": row["source"],
+            },
+        )
+        report.count("CBEC editions", created)
+
+
+def _load_entries(directory: Path, report: LoadReport) -> None:
+    editions = {edition.code: edition for edition in CbecListEdition.objects.all()}
+    lines = {line.code: line for line in TariffLine.objects.all()}
+    for row in _rows(directory, "cbec_list_entries.csv"):
+        _obj, created = CbecListEntry.objects.update_or_create(
+            edition=editions[row["edition"]],
+            tariff_line=lines[row["tariff_line"]],
+            defaults={
+                "row_number": int(row["row_number"]),
+                "restriction": row["restriction"],
+                "remark": row["remark"],
+                "verified": _yes(row["verified"]),
+            },
+        )
+        report.count("CBEC list entries", created)
+
+
+def _load_pilot_list(directory: Path, report: LoadReport) -> None:
+    lines = {line.code: line for line in TariffLine.objects.all()}
+    (list_row,) = _rows(directory, "pilot_list.csv")
+    pilot_list, created = PilotList.objects.update_or_create(
+        version=list_row["version"],
+        defaults={
+            "name_zh": list_row["name_zh"],
+            "name_en": list_row["name_en"],
+            "status": list_row["status"],
+            "issued_on": date.fromisoformat(list_row["issued_on"]),
+            "effective_on": date.fromisoformat(list_row["effective_on"]),
+            "is_illustrative": _yes(list_row["is_illustrative"]),
+            "source_note": list_row["source_note"],
+        },
+    )
+    report.count("pilot lists", created)
+    products = []
+    for row in _rows(directory, "pilot_products.csv"):
+        product, created = PilotProduct.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "pilot_category": row["pilot_category"],
+                "requirements": row["requirements"],
+                "is_illustrative": pilot_list.is_illustrative,
+                "status": ReviewStatus.APPROVED,
+            },
+        )
+        if created:
+            # Reference rows set the starting point only: staff decisions made later
+            # in the admin (names, review status) are never overwritten by a reload.
+            product.tariff_lines.set(
+                [lines[code] for code in row["tariff_lines"].split()]
+            )
+        report.count("pilot products", created)
+        products.append(product)
+    pilot_list.products.add(*products)

@@ -1,0 +1,80 @@
+"""The four roles of the product as Django groups, with the permissions each needs."""
+
+from django.utils.translation import gettext_lazy as _
+
+PILOT_REVIEWER = "Pilot reviewer"
+CATALOGUE_EDITOR = "Catalogue editor"
+MALL_OPERATOR = "Mall operator"
+WHOLESALER_USER = "Wholesaler user"
+
+ROLE_LABELS = {
+    PILOT_REVIEWER: _("Pilot reviewer"),
+    CATALOGUE_EDITOR: _("Catalogue editor"),
+    MALL_OPERATOR: _("Mall operator"),
+    WHOLESALER_USER: _("Wholesaler user"),
+}
+
+_REFERENCE_MODELS = ("cbeccategory", "tariffline", "cbeclistedition", "cbeclistentry")
+
+
+def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> list[str]:
+    return [f"{action}_{model}" for model in models for action in actions]
+
+
+#: Permission codenames (all in the pilot_products app) granted to each group.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    PILOT_REVIEWER: [
+        *_perms(("view", "export"), _REFERENCE_MODELS),
+        *_perms(("view", "change", "export"), ("pilotproduct", "pilotlist")),
+        "review_pilotproduct",
+        "publish_pilotlist",
+        *_perms(("view",), ("wholesaler", "booth", "listing", "importrecord")),
+    ],
+    CATALOGUE_EDITOR: [
+        *_perms(
+            ("view", "add", "change", "delete", "import", "export"), _REFERENCE_MODELS
+        ),
+        *_perms(
+            ("view", "add", "change", "import", "export"), ("pilotproduct", "pilotlist")
+        ),
+        "submit_pilotproduct",
+        "view_importrecord",
+    ],
+    MALL_OPERATOR: [
+        *_perms(
+            ("view", "add", "change", "import", "export"),
+            ("wholesaler", "booth", "listing"),
+        ),
+        *_perms(("view", "add", "change", "delete"), ("wholesalermember",)),
+        "view_pricetier",
+        "change_pricetier",
+        *_perms(("view",), ("pilotproduct", "pilotlist", "tariffline", "cbeccategory")),
+        "view_importrecord",
+    ],
+    # Wholesaler users work only in the portal, where access follows their membership.
+    WHOLESALER_USER: [],
+}
+
+
+def sync_roles(apps) -> None:
+    """Create the groups and set exactly the permissions listed above."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("pilot_products")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group_name, codenames in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=group_name)
+        permissions = permission_model.objects.filter(
+            content_type__app_label="pilot_products", codename__in=codenames
+        )
+        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(
+                f"Unknown permissions for {group_name}: {sorted(missing)}"
+            )
+        group.permissions.set(permissions)

@@ -1,0 +1,64 @@
+"""Shared pytest fixtures: fast hashing, reference data, users for each role."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from pilot_products import roles
+from pilot_products.reference_data import load_reference_data
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_data(db):
+    """The real reference data from fixtures/ (35 illustrative pilot products)."""
+    return load_reference_data()
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.make_staff_user("reviewer", roles.PILOT_REVIEWER)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return factories.make_staff_user("reviewer-2", roles.PILOT_REVIEWER)
+
+
+@pytest.fixture
+def editor(db):
+    return factories.make_staff_user("editor", roles.CATALOGUE_EDITOR)
+
+
+@pytest.fixture
+def operator(db):
+    return factories.make_staff_user("operator", roles.MALL_OPERATOR)
+
+
+@pytest.fixture
+def wholesaler_a(db):
+    return factories.make_wholesaler(name_en="Alpha Import Trading")
+
+
+@pytest.fixture
+def wholesaler_b(db):
+    return factories.make_wholesaler(name_en="Beta Import Trading")
+
+
+@pytest.fixture
+def user_a(wholesaler_a):
+    return factories.make_wholesaler_user("wholesaler-a", wholesaler_a)
+
+
+@pytest.fixture
+def user_b(wholesaler_b):
+    return factories.make_wholesaler_user("wholesaler-b", wholesaler_b)
+
+
+@pytest.fixture
+def role_groups(db):
+    return {group.name: group for group in Group.objects.all()}
