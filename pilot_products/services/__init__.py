@@ -1,0 +1,1 @@
+"""Writes, one module per aggregate; functions are named ``<entity>_<action>``."""
