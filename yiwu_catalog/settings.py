@@ -55,6 +55,9 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+#: ``create_demo_accounts`` refuses to run unless this is on: never in production.
+DEMO_ACCOUNTS_ALLOWED = DEBUG
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

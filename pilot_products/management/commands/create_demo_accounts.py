@@ -5,12 +5,12 @@ from pilot_products.demo_data import DEMO_PASSWORD, create_demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (development only; refused when DEBUG is off)."
+    help = "Create the demo accounts (development only; refused in production)."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.DEMO_ACCOUNTS_ALLOWED:
             raise CommandError(
-                "Demo accounts are never created in production (DEBUG off)."
+                "Demo accounts are never created in production (DJANGO_DEBUG=0)."
             )
         try:
             names = create_demo_accounts()
