@@ -59,7 +59,7 @@ def export_table(
     """Return bilingual headers and a generator of cell rows."""
     positions = selected(spec, keys)
     headers = [spec.columns[i].header for i in positions]
-    queryset = spec.export_queryset() if queryset is None else queryset
+    queryset = spec.export_queryset(queryset)
     everything = len(positions) == len(spec.columns)
 
     def rows() -> Iterator[list[Any]]:

@@ -113,8 +113,9 @@ class Spec:
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
         raise NotImplementedError
 
-    def export_queryset(self) -> models.QuerySet:
-        return self.model._default_manager.all()
+    def export_queryset(self, queryset=None) -> models.QuerySet:
+        """The rows to export: ``queryset`` (e.g. a filtered changelist) or all."""
+        return self.model._default_manager.all() if queryset is None else queryset
 
     def export_rows(self, queryset) -> Iterator[list[Any]]:
         raise NotImplementedError

@@ -87,8 +87,8 @@ class CategoriesSpec(Spec):
             instance.save()
             self.codes[instance.code] = instance.pk
 
-    def export_queryset(self):
-        return CbecCategory.objects.select_related("parent")
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).select_related("parent")
 
     def export_rows(self, queryset) -> Iterator[list[Any]]:
         for category in queryset.iterator(chunk_size=2000):
@@ -142,8 +142,8 @@ class TariffLinesSpec(Spec):
             reason=reason,
         )
 
-    def export_queryset(self):
-        return TariffLine.objects.select_related("category")
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).select_related("category")
 
     def export_rows(self, queryset):
         for line in queryset.iterator(chunk_size=2000):
@@ -201,8 +201,10 @@ class CbecEntriesSpec(Spec):
             reason=reason,
         )
 
-    def export_queryset(self):
-        return CbecListEntry.objects.select_related("edition", "tariff_line")
+    def export_queryset(self, queryset=None):
+        return (
+            super().export_queryset(queryset).select_related("edition", "tariff_line")
+        )
 
     def export_rows(self, queryset):
         for entry in queryset.iterator(chunk_size=2000):
@@ -289,8 +291,8 @@ class PilotProductsSpec(Spec):
             if candidate.extra is not None:
                 product.tariff_lines.set([self.lines[code] for code in candidate.extra])
 
-    def export_queryset(self):
-        return PilotProduct.objects.prefetch_related("tariff_lines")
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).prefetch_related("tariff_lines")
 
     def export_rows(self, queryset):
         for product in queryset.iterator(chunk_size=500):

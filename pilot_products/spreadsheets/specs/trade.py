@@ -151,8 +151,8 @@ class BoothsSpec(Spec):
     def write(self, candidates, user_id, reason):
         _write_simple(self, candidates, user_id, reason)
 
-    def export_queryset(self):
-        return Booth.objects.select_related("wholesaler")
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).select_related("wholesaler")
 
     def export_rows(self, queryset):
         for booth in queryset.iterator(chunk_size=CHUNK):
@@ -391,8 +391,8 @@ class ListingsSpec(Spec):
                 rows += [(candidate.instance.pk, q, p) for q, p in candidate.extra]
         insert_rows(PriceTier, ("listing", "min_quantity", "unit_price"), rows)
 
-    def export_queryset(self):
-        queryset = Listing.objects.all()
+    def export_queryset(self, queryset=None):
+        queryset = super().export_queryset(queryset)
         if self.scope.wholesaler is not None:
             queryset = queryset.for_wholesaler(self.scope.wholesaler)
         return queryset
