@@ -19,6 +19,10 @@ class SpecResource(resources.Resource):
 
     spec_class: type[Spec]
 
+    @classmethod
+    def get_display_name(cls):
+        return cls.spec_class.name
+
     def export(self, queryset=None, **kwargs):
         """Export like the admin and command line do, formula cells escaped."""
         keys = kwargs.get("export_fields")
