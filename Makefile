@@ -40,7 +40,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
-	@echo "No benchmarks yet."
+	$(BIN)/python bench/spreadsheets.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -58,3 +58,39 @@ def insert_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def update_rows(
+    model: type[models.Model],
+    field_names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    batch_size: int = 5_000,
+) -> int:
+    """Update rows given as tuples of ``field_names`` values followed by the pk."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(field.column)} = %s" for field in fields
+    )
+    sql = (
+        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} "
+        f"SET {assignments} WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s"
+    )
+    adapters = [(index, _adapter(field)) for index, field in enumerate(fields)]
+    adapters = [(index, adapt) for index, adapt in adapters if adapt is not None]
+    count = 0
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            values = list(row)
+            for index, adapt in adapters:
+                if values[index] is not None:
+                    values[index] = adapt(values[index])
+            batch.append(values)
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count

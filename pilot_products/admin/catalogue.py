@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
@@ -12,10 +13,17 @@ from pilot_products.models import (
     PilotProduct,
     TariffLine,
 )
+from pilot_products.resources import (
+    CategoryResource,
+    CbecEntryResource,
+    PilotProductResource,
+    TariffLineResource,
+)
 
 
 @admin.register(CbecCategory)
-class CbecCategoryAdmin(admin.ModelAdmin):
+class CbecCategoryAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [CategoryResource]
     list_display = ["code", "name_zh", "name_en", "parent", "sort_order"]
     list_filter = ["parent"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -30,7 +38,8 @@ class CbecListEntryInline(admin.TabularInline):
 
 
 @admin.register(TariffLine)
-class TariffLineAdmin(admin.ModelAdmin):
+class TariffLineAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [TariffLineResource]
     list_display = ["code", "name_zh", "name_en", "category"]
     list_filter = ["category", "cbec_entries__edition"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -63,7 +72,8 @@ class CbecListEditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CbecListEntry)
-class CbecListEntryAdmin(admin.ModelAdmin):
+class CbecListEntryAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [CbecEntryResource]
     list_display = [
         "edition",
         "row_number",
@@ -92,7 +102,8 @@ class PilotListAdmin(admin.ModelAdmin):
 
 
 @admin.register(PilotProduct)
-class PilotProductAdmin(SimpleHistoryAdmin):
+class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [PilotProductResource]
     list_display = [
         "code",
         "name_zh",

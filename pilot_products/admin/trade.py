@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.models import (
     Booth,
     Listing,
@@ -10,6 +11,7 @@ from pilot_products.models import (
     Wholesaler,
     WholesalerMember,
 )
+from pilot_products.resources import BoothResource, ListingResource, WholesalerResource
 
 
 class WholesalerMemberInline(admin.TabularInline):
@@ -26,7 +28,8 @@ class BoothInline(admin.TabularInline):
 
 
 @admin.register(Wholesaler)
-class WholesalerAdmin(SimpleHistoryAdmin):
+class WholesalerAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [WholesalerResource]
     list_display = ["name_zh", "name_en", "credit_code", "status", "contact_phone"]
     list_filter = ["status"]
     search_fields = ["name_zh", "name_en", "credit_code", "contact_name"]
@@ -34,7 +37,8 @@ class WholesalerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Booth)
-class BoothAdmin(SimpleHistoryAdmin):
+class BoothAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [BoothResource]
     list_display = ["address", "pavilion_zh", "wholesaler", "lease_start", "lease_end"]
     list_filter = ["district", "floor", "pavilion_zh"]
     search_fields = [
@@ -53,7 +57,8 @@ class PriceTierInline(admin.TabularInline):
 
 
 @admin.register(Listing)
-class ListingAdmin(SimpleHistoryAdmin):
+class ListingAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ListingResource]
     list_display = [
         "sku",
         "title_zh",

@@ -1,0 +1,160 @@
+"""Admin import and export through the spreadsheet engine.
+
+django-import-export supplies the buttons, URLs, permission checks (import_<model>
+and export_<model>), the export form with field choice and the changelist filters;
+this mixin replaces its row-by-row import with the engine's dry run, paginated
+preview and all-or-nothing confirm, and its export with the streaming, escaped one.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from pilot_products.models import ImportOutcome
+from pilot_products.spreadsheets.engine import run_import
+from pilot_products.spreadsheets.exporting import XLSX_CONTENT_TYPE, export_response
+from pilot_products.spreadsheets.forms import UploadForm
+from pilot_products.spreadsheets.previews import (
+    discard_preview,
+    load_preview,
+    save_preview,
+)
+from pilot_products.spreadsheets.specs import Scope
+from pilot_products.spreadsheets.workbooks import template_workbook
+
+MSG_IMPORTED = _(
+    "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
+)
+MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
+PAGE_SIZE = 100
+
+
+class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
+    """Import with preview and confirm, export of the filtered changelist."""
+
+    formats = [XLSX, CSV]
+    import_template_name = "pilot_products/spreadsheets/admin_import.html"
+
+    @property
+    def spreadsheet_spec(self):
+        return self.resource_classes[0].spec_class
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if "template" in request.GET:
+            response = HttpResponse(
+                template_workbook(self.spreadsheet_spec()),
+                content_type=XLSX_CONTENT_TYPE,
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="{self.spreadsheet_spec.name}-template.xlsx"'
+            )
+            return response
+        token = request.GET.get("preview") or ""
+        if token:
+            return self._show_preview(request, token)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            result = run_import(
+                self.spreadsheet_spec.name,
+                file_name=upload.name,
+                data=data,
+                user=request.user,
+                dry_run=True,
+            )
+            token = save_preview(result, data, user=request.user)
+            return redirect(f"{request.path}?preview={token}")
+        return self._render(request, {"form": form})
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            raise Http404
+        preview = load_preview(request.POST.get("preview", ""), user=request.user)
+        if preview is None:
+            messages.error(request, MSG_PREVIEW_GONE)
+            return redirect(self._import_url())
+        result = run_import(
+            preview.meta["resource"],
+            file_name=preview.meta["file_name"],
+            data=preview.data,
+            user=request.user,
+        )
+        if result.outcome != ImportOutcome.IMPORTED:
+            token = save_preview(result, preview.data, user=request.user)
+            discard_preview(preview)
+            messages.error(request, result.message)
+            return redirect(f"{self._import_url()}?preview={token}")
+        discard_preview(preview)
+        messages.success(
+            request,
+            MSG_IMPORTED
+            % {
+                "file": result.file_name,
+                "new": result.rows_new,
+                "updated": result.rows_updated,
+                "unchanged": result.rows_unchanged,
+            },
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    def _show_preview(self, request, token):
+        preview = load_preview(token, user=request.user)
+        if preview is None:
+            raise Http404
+        if request.GET.get("download") == "errors":
+            if not preview.error_workbook_path.exists():
+                raise Http404
+            return FileResponse(
+                preview.error_workbook_path.open("rb"),
+                as_attachment=True,
+                filename=f"{preview.meta['resource']}-errors.xlsx",
+            )
+        meta = preview.meta
+        errors = Paginator(meta["errors"], PAGE_SIZE).get_page(request.GET.get("page"))
+        changes = Paginator(meta["changes"], PAGE_SIZE).get_page(
+            request.GET.get("changes_page")
+        )
+        return self._render(
+            request,
+            {"preview": preview, "meta": meta, "errors": errors, "changes": changes},
+        )
+
+    def _render(self, request, context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import %(name)s")
+            % {"name": self.model._meta.verbose_name_plural},
+            "process_url": reverse(
+                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}"
+                "_process_import"
+            ),
+            **context,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.import_template_name, context)
+
+    def _import_url(self):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import")
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        keys = self.get_export_resource_fields_from_form(export_form)
+        spec = self.spreadsheet_spec(Scope(user=request.user))
+        file_type = "csv" if isinstance(file_format, CSV) else "xlsx"
+        return export_response(spec, file_type, spec.name, queryset=queryset, keys=keys)

@@ -1,0 +1,344 @@
+"""Strict cell parsing: every value a spreadsheet can hold is understood or refused.
+
+Parsers take what the reader produced (``str`` from CSV; ``str``, ``int``, ``float``,
+``bool``, ``datetime`` or ``None`` from XLSX) and return a Python value or raise
+``ValidationError`` with a message that tells the user how to fix the cell in Excel.
+Nothing is guessed: ``9,50`` or ``$12`` is refused, not read as something plausible.
+"""
+
+import functools
+import math
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from pilot_products.validators import (
+    FULL_WIDTH_DIGITS,
+    validate_customs_code,
+    validate_tariff_line,
+)
+
+from .escaping import unescape_formula
+
+MSG_CONTROL_CHARACTER = _(
+    "The cell contains an invisible control character: retype the text or paste it "
+    "as plain text."
+)
+MSG_CODE_NUMBER_CELL = _(
+    "This cell holds a number, so Excel dropped any leading zero. Format the column "
+    "as Text and type the code again."
+)
+MSG_CODE_LEADING_ZERO = _(
+    "The code is one digit short: Excel probably dropped its leading zero. Format "
+    "the column as Text and type the code with the zero, e.g. 04011000."
+)
+MSG_TEXT_NUMBER_CELL = _(
+    "This cell holds a number; an article number must be text. Format the column as "
+    "Text and type it again."
+)
+MSG_NOT_A_NUMBER = _("Enter a number, e.g. 120.")
+MSG_NOT_FINITE = _("NaN and infinity are not numbers: enter a real value.")
+MSG_FULL_WIDTH_NUMBER = _(
+    "Use ASCII digits 0-9, not full-width digits (０-９): retype the number in "
+    "half-width mode."
+)
+MSG_WHOLE_NUMBER = _("Enter a whole number, e.g. 100 (not 2.5).")
+MSG_THOUSANDS = _(
+    "A comma is only allowed between groups of three digits, e.g. 1,000 or 1,234.50; "
+    "use a point for decimals."
+)
+MSG_CURRENCY = _(
+    "Prices are in Chinese yuan (CNY): remove the currency sign or code and enter "
+    "the amount in yuan, e.g. 12.50."
+)
+MSG_DECIMAL_PLACES = _("Use at most two decimal places, e.g. 12.50.")
+MSG_BOOLEAN = _("Enter yes or no (是 or 否).")
+MSG_DATE = _(
+    "Enter a date as year-month-day, e.g. 2025-03-01, or format the cell as a date."
+)
+MSG_CHOICE = _("Choose one of: %(choices)s.")
+MSG_COUNTRY = _(
+    "Enter the two-letter ISO country code, e.g. JP for Japan or KR for Korea."
+)
+MSG_TIERS = _(
+    "Write price tiers as quantity:price pairs separated by semicolons, e.g. "
+    "100:9.50;500:8.80."
+)
+MSG_BOOTH_ADDRESS = _(
+    "Write the booth as district, floor, street and number, e.g. 5区 1楼 12街 12345."
+)
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+NON_FINITE = {"nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#num!"}
+CNY_PREFIXES = ("¥", "￥", "CNY", "RMB")
+OTHER_CURRENCIES = re.compile(r"(US\$|HK\$|[$€£₩]|USD|EUR|GBP|JPY|KRW|HKD)", re.I)
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "x", "✓"}
+FALSE_WORDS = {"0", "false", "no", "n", "否"}
+LIST_SEPARATORS = re.compile(r"[;,；，、\s]+")
+TIER_SEPARATORS = re.compile(r"[;；\n]+")
+BOOTH_ADDRESS = re.compile(
+    r"(?P<district>[0-9]+)区\s*(?:(?P<gate>[0-9A-Za-z]+)门\s*)?"
+    r"(?P<floor>[0-9]+)楼\s*(?P<street>[0-9]+)街\s*(?P<number>[0-9]+)"
+)
+
+Parser = Callable[[Any], Any]
+
+
+def _checked_text(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(MSG_CONTROL_CHARACTER, code="control_character")
+    return unescape_formula(value.strip())
+
+
+def text(value: Any) -> str:
+    """Free text: names, titles, remarks. Numbers become their digits."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        _require_finite(value)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return _checked_text(str(value))
+
+
+def identifier(value: Any) -> str:
+    """Text that users often type as digits (SKU, booth number): numbers are refused."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValidationError(MSG_TEXT_NUMBER_CELL, code="number_cell")
+    return text(value)
+
+
+def _code(validator: Callable[[str], None], length: int) -> Parser:
+    def parse(value: Any) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+        code = text(value)
+        if code.isascii() and code.isdigit() and len(code) == length - 1:
+            raise ValidationError(MSG_CODE_LEADING_ZERO, code="leading_zero")
+        if code:
+            validator(code)
+        return code
+
+    return parse
+
+
+tariff_line = _code(validate_tariff_line, 8)
+customs_code = _code(validate_customs_code, 10)
+
+
+def _require_finite(value: float) -> None:
+    if math.isnan(value) or math.isinf(value):
+        raise ValidationError(MSG_NOT_FINITE, code="not_finite")
+
+
+def _number_text(value: str) -> str:
+    """Return the digits of a typed number, refusing anything ambiguous."""
+    if FULL_WIDTH_DIGITS.search(value):
+        raise ValidationError(MSG_FULL_WIDTH_NUMBER, code="full_width")
+    if value.lower() in NON_FINITE:
+        raise ValidationError(MSG_NOT_FINITE, code="not_finite")
+    if "," in value:
+        if not THOUSANDS.fullmatch(value):
+            raise ValidationError(MSG_THOUSANDS, code="thousands")
+        value = value.replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(value):
+        raise ValidationError(MSG_NOT_A_NUMBER, code="not_a_number")
+    return value
+
+
+def integer(value: Any) -> int | None:
+    """A whole number; ``2.5`` is refused, ``2.0`` and ``1,000`` are understood."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(MSG_NOT_A_NUMBER, code="not_a_number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        _require_finite(value)
+        if not value.is_integer():
+            raise ValidationError(MSG_WHOLE_NUMBER, code="whole_number")
+        return int(value)
+    digits = _number_text(text(value))
+    if not digits:
+        return None
+    number = Decimal(digits)
+    if number != number.to_integral_value():
+        raise ValidationError(MSG_WHOLE_NUMBER, code="whole_number")
+    return int(number)
+
+
+def money(value: Any) -> Decimal | None:
+    """An amount in CNY with at most two decimals; a leading ¥, CNY or RMB is allowed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(MSG_NOT_A_NUMBER, code="not_a_number")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        _require_finite(value)
+        amount = Decimal(repr(value))
+    else:
+        typed = text(value)
+        for prefix in CNY_PREFIXES:
+            if typed.upper().startswith(prefix):
+                typed = typed[len(prefix) :].strip()
+                break
+        if typed.endswith("元"):
+            typed = typed[:-1].strip()
+        if OTHER_CURRENCIES.search(typed):
+            raise ValidationError(MSG_CURRENCY, code="currency")
+        digits = _number_text(typed)
+        if not digits:
+            return None
+        try:
+            amount = Decimal(digits)
+        except InvalidOperation as error:  # pragma: no cover - the regex rules it out
+            raise ValidationError(MSG_NOT_A_NUMBER, code="not_a_number") from error
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError(MSG_DECIMAL_PLACES, code="decimal_places")
+    return amount.quantize(Decimal("0.01"))
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise ValidationError(MSG_BOOLEAN, code="boolean")
+    word = text(value).lower()
+    if word == "" or word in FALSE_WORDS:
+        return False
+    if word in TRUE_WORDS:
+        return True
+    raise ValidationError(MSG_BOOLEAN, code="boolean")
+
+
+def date_value(value: Any) -> date | None:
+    """A date from a date cell or written year first (2025-03-01 or 2025/3/1)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    typed = text(value)
+    if not typed:
+        return None
+    match = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", typed)
+    if not match:
+        raise ValidationError(MSG_DATE, code="date")
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError as error:
+        raise ValidationError(MSG_DATE, code="date") from error
+
+
+def choice(choices_class) -> Parser:
+    """Accept a choice's value or its label in English or Chinese, in any case."""
+    accepted: dict[str, str] = {}
+    for value, label in choices_class.choices:
+        accepted[value.lower()] = value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                accepted.setdefault(str(label).lower(), value)
+
+    def parse(value: Any) -> str:
+        typed = text(value).lower()
+        if not typed:
+            return ""
+        if typed not in accepted:
+            raise ValidationError(
+                MSG_CHOICE,
+                code="choice",
+                params={"choices": ", ".join(choices_class.values)},
+            )
+        return accepted[typed]
+
+    parse.choices = tuple(choices_class.values)
+    return parse
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """The codes CountryField accepts (its own check translates every name per call)."""
+    return frozenset(countries.countries)
+
+
+def country(value: Any) -> str:
+    code = text(value).upper()
+    if not code:
+        return ""
+    if code not in country_codes():
+        raise ValidationError(MSG_COUNTRY, code="country")
+    return code
+
+
+def code_list(item_parser: Parser) -> Parser:
+    """Several codes in one cell, separated by ; or , (full-width too) or spaces."""
+
+    def parse(value: Any) -> tuple[str, ...]:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+        items = [item for item in LIST_SEPARATORS.split(text(value)) if item]
+        return tuple(item_parser(item) for item in items)
+
+    return parse
+
+
+def tiers(value: Any) -> tuple[tuple[int, Decimal], ...]:
+    """Price tiers written ``100:9.50;500:8.80`` (full-width ：and ；accepted)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValidationError(MSG_TIERS, code="tiers")
+    typed = text(value).replace("：", ":")
+    result = []
+    for part in TIER_SEPARATORS.split(typed):
+        part = part.strip()
+        if not part:
+            continue
+        if part.count(":") != 1:
+            raise ValidationError(MSG_TIERS, code="tiers")
+        quantity, price = (piece.strip() for piece in part.split(":"))
+        parsed_quantity, parsed_price = integer(quantity), money(price)
+        if parsed_quantity is None or parsed_price is None:
+            raise ValidationError(MSG_TIERS, code="tiers")
+        result.append((parsed_quantity, parsed_price))
+    return tuple(result)
+
+
+def format_tiers(pairs) -> str:
+    return ";".join(f"{quantity}:{price}" for quantity, price in pairs)
+
+
+def booth_address(value: Any) -> tuple[int, int, int, str] | None:
+    """Read ``5区 7门 1楼 12街 12345`` as the booth's natural key (gate is ignored)."""
+    typed = text(value)
+    if not typed:
+        return None
+    match = BOOTH_ADDRESS.fullmatch(typed)
+    if not match:
+        raise ValidationError(MSG_BOOTH_ADDRESS, code="booth_address")
+    return (
+        int(match["district"]),
+        int(match["floor"]),
+        int(match["street"]),
+        match["number"],
+    )

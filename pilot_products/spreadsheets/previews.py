@@ -1,0 +1,107 @@
+"""Uploaded files kept between preview and confirm, with the preview's findings.
+
+The confirm step imports the stored bytes again from scratch, so rows are validated
+against the data as it is then, not as it was at preview time.
+"""
+
+import json
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from .engine import ImportResult
+from .workbooks import error_workbook
+
+TOKEN_BYTES = 18
+MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def preview_root() -> Path:
+    return Path(
+        getattr(settings, "IMPORT_PREVIEW_DIR", settings.MEDIA_ROOT / "import-previews")
+    )
+
+
+@dataclass
+class StoredPreview:
+    token: str
+    meta: dict[str, Any]
+    directory: Path
+
+    @property
+    def data(self) -> bytes:
+        return (self.directory / "upload.bin").read_bytes()
+
+    @property
+    def error_workbook_path(self) -> Path:
+        return self.directory / "errors.xlsx"
+
+
+def save_preview(result: ImportResult, data: bytes, *, user, wholesaler=None) -> str:
+    """Keep the upload and what its dry run found; return the token naming them."""
+    _remove_old()
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    directory = preview_root() / token
+    directory.mkdir(parents=True)
+    (directory / "upload.bin").write_bytes(data)
+    if result.rejected_rows:
+        (directory / "errors.xlsx").write_bytes(
+            error_workbook(result.headers, result.rejected_rows)
+        )
+    meta = {
+        "user_id": user.pk,
+        "wholesaler_id": wholesaler.pk if wholesaler else None,
+        "resource": result.resource,
+        "file_name": result.file_name,
+        "sha256": result.sha256,
+        "file_format": result.file_format,
+        "encoding": result.encoding,
+        "rows_total": result.rows_total,
+        "rows_new": result.rows_new,
+        "rows_updated": result.rows_updated,
+        "rows_unchanged": result.rows_unchanged,
+        "rows_invalid": result.rows_invalid,
+        "is_valid": result.is_valid,
+        "message": result.message,
+        "errors": [asdict(error) for error in result.errors],
+        "changes": [
+            asdict(change) for change in result.changes if change.action != "unchanged"
+        ],
+    }
+    (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
+    return token
+
+
+def load_preview(token: str, *, user, wholesaler=None) -> StoredPreview | None:
+    """Return the preview if ``token`` names one of this user's (and wholesaler's)."""
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    directory = preview_root() / token
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if meta["user_id"] != user.pk:
+        return None
+    if meta["wholesaler_id"] != (wholesaler.pk if wholesaler else None):
+        return None
+    return StoredPreview(token, meta, directory)
+
+
+def discard_preview(preview: StoredPreview) -> None:
+    shutil.rmtree(preview.directory, ignore_errors=True)
+
+
+def _remove_old() -> None:
+    root = preview_root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - MAX_AGE_SECONDS
+    for directory in root.iterdir():
+        if directory.is_dir() and directory.stat().st_mtime < cutoff:
+            shutil.rmtree(directory, ignore_errors=True)

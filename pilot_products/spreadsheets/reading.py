@@ -1,0 +1,237 @@
+"""Safe reading of uploaded spreadsheets: checks first, parsing second.
+
+Before a byte is parsed the file must be small enough, be what its name claims and,
+for XLSX, unpack within bounds (zip bombs) and carry no DTD (entity bombs). Only the
+first visible sheet is read; CSV encodings are detected (UTF-8, UTF-8 with BOM,
+UTF-16 with BOM as Excel's "Unicode text", GB18030 which covers GBK and GB2312).
+"""
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+import openpyxl
+from defusedxml import ElementTree as SafeElementTree
+from defusedxml.common import DefusedXmlException
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+MSG_TOO_LARGE = _("The file is larger than %(limit)s MB: split it into smaller files.")
+MSG_EMPTY = _("The file is empty.")
+MSG_EXTENSION = _("Upload an .xlsx or .csv file (this one is named %(name)s).")
+MSG_OLD_XLS = _(
+    "This is an old Excel 97-2003 (.xls) file: in Excel choose File > Save As > "
+    "Excel Workbook (.xlsx) and upload that."
+)
+MSG_NOT_XLSX = _(
+    "The file is named .xlsx but is not an Excel workbook: save it from Excel as "
+    "Excel Workbook (.xlsx)."
+)
+MSG_NOT_CSV = _(
+    "The file is named .csv but is not a text file: save it from Excel as CSV UTF-8."
+)
+MSG_ZIP_BOMB = _(
+    "The workbook unpacks to far more data than a spreadsheet of this size holds; "
+    "it was not opened."
+)
+MSG_XML_DTD = _("The workbook contains XML declarations that are not allowed.")
+MSG_NO_VISIBLE_SHEET = _("The workbook has no visible sheet.")
+MSG_ENCODING = _(
+    "The text encoding of the file was not recognised: save it from Excel as "
+    "CSV UTF-8 (comma delimited)."
+)
+MSG_NUL = _(
+    "The file contains NUL characters: save it again from Excel as CSV UTF-8 or .xlsx."
+)
+MSG_TOO_MANY_ROWS = _("The file has more than %(limit)s rows: split it into parts.")
+MSG_NO_HEADER = _("The first row must hold the column headers.")
+MSG_CSV_BROKEN = _("The CSV file is malformed near line %(line)s: %(problem)s.")
+
+#: Magic numbers of formats people upload by mistake.
+BINARY_SIGNATURES = (
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+)
+DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read; nothing in it was looked at row by row."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Table:
+    """The cells of an uploaded file: headers and rows numbered as Excel shows them."""
+
+    file_format: str
+    encoding: str
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """Check and read an upload, raising ``FileRejected`` with the reason."""
+    max_bytes = _limit("IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
+    if len(data) > max_bytes:
+        raise FileRejected(MSG_TOO_LARGE % {"limit": max_bytes // (1024 * 1024)})
+    if not data:
+        raise FileRejected(MSG_EMPTY)
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileRejected(MSG_OLD_XLS)
+    if suffix == ".xlsx":
+        return _read_xlsx(data)
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return _read_csv(data)
+    raise FileRejected(MSG_EXTENSION % {"name": name})
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    if not data.startswith(b"PK\x03\x04"):
+        raise FileRejected(MSG_NOT_XLSX)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileRejected(MSG_NOT_XLSX) from error
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise FileRejected(MSG_NOT_XLSX)
+    max_members = _limit("IMPORT_MAX_XLSX_MEMBERS", 200)
+    max_unpacked = _limit("IMPORT_MAX_XLSX_UNPACKED_BYTES", 600 * 1024 * 1024)
+    max_ratio = _limit("IMPORT_MAX_XLSX_COMPRESSION_RATIO", 200)
+    total = sum(member.file_size for member in members)
+    if len(members) > max_members or total > max_unpacked:
+        raise FileRejected(MSG_ZIP_BOMB)
+    for member in members:
+        if member.file_size > 1024 * 1024 and (
+            member.file_size > max_ratio * max(member.compress_size, 1)
+        ):
+            raise FileRejected(MSG_ZIP_BOMB)
+    for member in members:
+        if member.filename.endswith((".xml", ".rels", ".vml")):
+            with archive.open(member) as stream:
+                head = stream.read(64 * 1024)
+            if DTD.search(head):
+                raise FileRejected(MSG_XML_DTD)
+    return archive
+
+
+def _first_visible_sheet(archive: zipfile.ZipFile) -> str:
+    try:
+        workbook = SafeElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (DefusedXmlException, SafeElementTree.ParseError) as error:
+        raise FileRejected(MSG_XML_DTD) from error
+    for sheet in workbook.iter(f"{SPREADSHEET_NS}sheet"):
+        if sheet.get("state", "visible") == "visible":
+            return sheet.get("name")
+    raise FileRejected(MSG_NO_VISIBLE_SHEET)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    archive = _check_zip(data)
+    sheet_name = _first_visible_sheet(archive)
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+        sheet = workbook[sheet_name]
+        return _collect(sheet.iter_rows(values_only=True), "xlsx", "")
+    except FileRejected:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a broken workbook
+        raise FileRejected(MSG_NOT_XLSX) from error
+
+
+def detect_encoding(data: bytes) -> tuple[str, str]:
+    """Return (codec, label shown to users) for CSV bytes, or raise FileRejected."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8 (BOM)"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    if b"\x00" in data:
+        raise FileRejected(MSG_NUL)
+    for codec, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030")):
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return codec, label
+    raise FileRejected(MSG_ENCODING)
+
+
+def _read_csv(data: bytes) -> Table:
+    if data.startswith(BINARY_SIGNATURES):
+        raise FileRejected(MSG_NOT_CSV)
+    codec, label = detect_encoding(data)
+    try:
+        content = data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise FileRejected(MSG_ENCODING) from error
+    if "\x00" in content:
+        raise FileRejected(MSG_NUL)
+    first_line = content.split("\n", 1)[0]
+    delimiter = max(("\t", ",", ";"), key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    try:
+        return _collect(reader, "csv", label)
+    except csv.Error as error:
+        raise FileRejected(
+            MSG_CSV_BROKEN % {"line": reader.line_num, "problem": error}
+        ) from error
+
+
+def _collect(rows, file_format: str, encoding: str) -> Table:
+    max_rows = _limit("IMPORT_MAX_ROWS", 200_000)
+    table = None
+    for number, values in enumerate(rows, start=1):
+        if table is None:
+            headers = ["" if value is None else str(value).strip() for value in values]
+            while headers and not headers[-1]:
+                headers.pop()
+            if not any(headers):
+                raise FileRejected(MSG_NO_HEADER)
+            table = Table(file_format, encoding, headers)
+            continue
+        cells = list(values)
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+        if len(table.rows) >= max_rows:
+            raise FileRejected(MSG_TOO_MANY_ROWS % {"limit": max_rows})
+        if file_format == "xlsx":
+            cells = [_xlsx_value(cell) for cell in cells]
+        table.rows.append((number, cells))
+    if table is None:
+        raise FileRejected(MSG_EMPTY)
+    return table
+
+
+def _xlsx_value(value: Any) -> Any:
+    # Time-only and datetime cells stay as they are; strings are left for the parsers.
+    if isinstance(value, datetime) and value.hour == value.minute == value.second == 0:
+        return value.date()
+    return value

@@ -1,0 +1,47 @@
+"""The resources users move in and out as spreadsheets, by command-line name."""
+
+from .base import NEW, UNCHANGED, UPDATED, Candidate, RowInvalid, Scope, Spec
+from .catalogue import (
+    CategoriesSpec,
+    CbecEntriesSpec,
+    PilotProductsSpec,
+    TariffLinesSpec,
+)
+from .trade import BoothsSpec, ListingsSpec, WholesalersSpec
+
+SPECS: dict[str, type[Spec]] = {
+    spec.name: spec
+    for spec in (
+        CategoriesSpec,
+        TariffLinesSpec,
+        CbecEntriesSpec,
+        PilotProductsSpec,
+        WholesalersSpec,
+        BoothsSpec,
+        ListingsSpec,
+    )
+}
+
+
+def spec_for_model(model) -> type[Spec] | None:
+    return next((spec for spec in SPECS.values() if spec.model is model), None)
+
+
+__all__ = [
+    "NEW",
+    "SPECS",
+    "UNCHANGED",
+    "UPDATED",
+    "BoothsSpec",
+    "Candidate",
+    "CategoriesSpec",
+    "CbecEntriesSpec",
+    "ListingsSpec",
+    "PilotProductsSpec",
+    "RowInvalid",
+    "Scope",
+    "Spec",
+    "TariffLinesSpec",
+    "WholesalersSpec",
+    "spec_for_model",
+]

@@ -1,0 +1,194 @@
+"""What every resource spec shares: building, validating and diffing one row."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pilot_products.models import Wholesaler
+
+from ..columns import Column
+
+MSG_UNKNOWN = _("No %(what)s with the code “%(code)s” exists.")
+MSG_REQUIRED = _("This cell must not be empty.")
+
+NEW = "new"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+
+
+@dataclass
+class Scope:
+    """Who imports or exports, and for which wholesaler (portal) if any."""
+
+    user: Any = None
+    wholesaler: Wholesaler | None = None
+
+
+@dataclass
+class Candidate:
+    """A valid row, ready to be written."""
+
+    row: int
+    key: tuple
+    instance: models.Model
+    action: str
+    changed: list[str] = field(default_factory=list)
+    extra: Any = None
+
+
+class RowInvalid(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def add_error(errors: dict[str, list[str]], column: str, message) -> None:
+    errors.setdefault(column, []).append(str(message))
+
+
+def messages_of(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+class Spec:
+    """One importable, exportable resource (subclasses fill in the details)."""
+
+    name: ClassVar[str]
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[tuple[Column, ...]]
+    #: Attnames of the natural key in the database, e.g. ("wholesaler_id", "sku").
+    key_fields: ClassVar[tuple[str, ...]]
+    #: Attnames filled from lookups, mapped to the column they come from.
+    lookup_columns: ClassVar[dict[str, str]] = {}
+    #: Model fields checked by lookups instead of clean_fields (no query per row).
+    clean_exclude: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, scope: Scope | None = None):
+        self.scope = scope or Scope()
+        self.existing: dict[tuple, dict[str, Any]] = {}
+        self.column_of = {c.field: c.key for c in self.columns if c.field}
+        self.column_of.update(self.lookup_columns)
+        self.defaults = {
+            f.attname: f.get_default()
+            for f in self.model._meta.concrete_fields
+            if f.has_default() and f.get_default() not in ("", None)
+        }
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    # Hooks -----------------------------------------------------------------------
+
+    def optional_columns(self) -> set[str]:
+        """Required columns that this scope may leave out."""
+        return set()
+
+    def prepare(self, records: list[dict[str, Any]]) -> None:
+        """Fetch what validation needs for all rows at once (lookups, existing)."""
+
+    def resolve(
+        self, values: dict[str, Any], fields: dict[str, Any], errors: dict
+    ) -> Any:
+        """Turn natural keys into ids in ``fields``; return the row's extra data."""
+        return None
+
+    def key_of(self, fields: dict[str, Any]) -> tuple | None:
+        try:
+            key = tuple(fields[name] for name in self.key_fields)
+        except KeyError:
+            return None
+        return None if any(part in ("", None) for part in key) else key
+
+    def check_rules(self, instance, extra, errors: dict) -> None:
+        """Cross-field and cross-model rules, with data fetched in ``prepare``."""
+
+    def existing_extra(self, state: dict[str, Any]) -> Any:
+        return None
+
+    def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
+        raise NotImplementedError
+
+    def export_queryset(self, queryset=None) -> models.QuerySet:
+        """The rows to export: ``queryset`` (e.g. a filtered changelist) or all."""
+        return self.model._default_manager.all() if queryset is None else queryset
+
+    def export_rows(self, queryset) -> Iterator[list[Any]]:
+        raise NotImplementedError
+
+    # Shared behaviour ------------------------------------------------------------
+
+    def build(self, row: int, values: dict[str, Any], present: set[str]) -> Candidate:
+        """Validate one parsed row like a form would; raise RowInvalid with reasons."""
+        errors: dict[str, list[str]] = {}
+        fields: dict[str, Any] = {}
+        for column in self.columns:
+            if column.field and column.key in present and not column.read_only:
+                fields[column.field] = values[column.key]
+        for column in self.columns:
+            if (
+                column.required
+                and column.key in present
+                and values[column.key]
+                in (
+                    "",
+                    None,
+                    (),
+                )
+            ):
+                add_error(errors, column.key, MSG_REQUIRED)
+        extra = self.resolve(values, fields, errors)
+        key = self.key_of(fields)
+        if key is None:
+            raise RowInvalid(errors or {"": [str(MSG_REQUIRED)]})
+        existing = self.existing.get(key)
+        state = dict(existing) if existing else {}
+        for attname, value in fields.items():
+            if value in ("", None) and attname in self.defaults:
+                if existing:
+                    continue
+                value = self.defaults[attname]
+            state[attname] = value
+        instance = self.model(**state)
+        try:
+            instance.clean_fields(exclude=self.clean_exclude)
+        except ValidationError as error:
+            for attname, field_errors in error.error_dict.items():
+                column = self.column_of.get(attname) or self.column_of.get(
+                    f"{attname}_id", ""
+                )
+                for message in field_errors:
+                    add_error(errors, column, " ".join(messages_of(message)))
+        if not errors:
+            self.check_rules(instance, extra, errors)
+        if errors:
+            raise RowInvalid(errors)
+        if existing is None:
+            return Candidate(row, key, instance, NEW, extra=extra)
+        changed = [
+            self.column_of.get(attname, attname)
+            for attname in fields
+            if vars(instance).get(attname) != existing.get(attname)
+        ]
+        if extra is not None and extra != self.existing_extra(existing):
+            changed.append(self.extra_column)
+        return Candidate(
+            row, key, instance, UPDATED if changed else UNCHANGED, changed, extra
+        )
+
+    extra_column = ""
+
+    def map_rule_errors(self, errors: dict, rule_errors: dict) -> None:
+        for attname, field_errors in rule_errors.items():
+            column = self.column_of.get(f"{attname}_id") or self.column_of.get(
+                attname, ""
+            )
+            if attname == NON_FIELD_ERRORS:
+                column = ""
+            for error in field_errors:
+                for message in messages_of(error):
+                    add_error(errors, column, message)

@@ -1,0 +1,308 @@
+"""Specs for the reference data: CBEC categories, tariff lines, list entries, products."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from pilot_products.models import (
+    CbecCategory,
+    CbecListEdition,
+    CbecListEntry,
+    PilotCategory,
+    PilotProduct,
+    Restriction,
+    ReviewStatus,
+    TariffLine,
+)
+
+from .. import cells
+from ..columns import Column
+from ..writing import write_instances
+from .base import NEW, UNCHANGED, Spec, add_error
+
+MSG_UNKNOWN_CATEGORY = _("No CBEC category with the code “%(code)s” exists.")
+MSG_PARENT_BELOW = _(
+    "The parent category “%(code)s” is not known: list it in a row above this one "
+    "or create it first."
+)
+MSG_UNKNOWN_TARIFF_LINE = _("The tariff line %(code)s is not in the catalogue.")
+MSG_UNKNOWN_EDITION = _("No CBEC list edition with the code “%(code)s” exists.")
+MSG_PRODUCT_CODE = _("A pilot product code is P followed by 2 to 6 digits, e.g. P07.")
+
+PRODUCT_CODE_DIGITS = range(2, 7)
+
+
+class CategoriesSpec(Spec):
+    name = "categories"
+    model = CbecCategory
+    key_fields = ("code",)
+    lookup_columns = {"parent_id": "parent"}
+    clean_exclude = ("parent",)
+    columns = (
+        Column("code", "编码", cells.identifier, "code", required=True,
+               example="toys_games"),
+        Column("name_zh", "中文名称", cells.text, "name_zh", required=True,
+               example="玩具"),
+        Column("name_en", "英文名称", cells.text, "name_en", required=True,
+               example="Toys and games"),
+        Column("parent", "上级类别", cells.identifier, aliases=("parent_code",)),
+        Column("sort_order", "排序", cells.integer, "sort_order", example=10),
+    )  # fmt: skip
+
+    def prepare(self, records):
+        self.codes = dict(CbecCategory.objects.values_list("code", "pk"))
+        self.known = set(self.codes)
+        self.existing = {
+            (state["code"],): state for state in CbecCategory.objects.values()
+        }
+
+    def resolve(self, values, fields, errors):
+        parent = values.get("parent") or ""
+        if parent and parent not in self.known:
+            add_error(errors, "parent", MSG_PARENT_BELOW % {"code": parent})
+        fields["parent_id"] = self.codes.get(parent)
+        if fields.get("code"):
+            self.known.add(fields["code"])
+        return parent
+
+    def existing_extra(self, state):
+        return self.parent_code_of.get(state["parent_id"], "")
+
+    @property
+    def parent_code_of(self):
+        return {pk: code for code, pk in self.codes.items()}
+
+    extra_column = "parent"
+
+    def write(self, candidates, user_id, reason):
+        for candidate in candidates:
+            if candidate.action == UNCHANGED:
+                continue
+            instance = candidate.instance
+            instance.parent_id = (
+                self.codes.get(candidate.extra) if candidate.extra else None
+            )
+            instance.save()
+            self.codes[instance.code] = instance.pk
+
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).select_related("parent")
+
+    def export_rows(self, queryset) -> Iterator[list[Any]]:
+        for category in queryset.iterator(chunk_size=2000):
+            yield [
+                category.code,
+                category.name_zh,
+                category.name_en,
+                category.parent.code if category.parent else "",
+                category.sort_order,
+            ]
+
+
+class TariffLinesSpec(Spec):
+    name = "tariff-lines"
+    model = TariffLine
+    key_fields = ("code",)
+    lookup_columns = {"category_id": "category"}
+    clean_exclude = ("category",)
+    columns = (
+        Column("code", "税则号列", cells.tariff_line, "code", required=True,
+               aliases=("tariff_line", "税号"), is_code=True, example="04011000"),
+        Column("name_zh", "中文名称", cells.text, "name_zh", required=True,
+               example="脂肪含量≤1%的未浓缩及未加糖的乳"),
+        Column("name_en", "英文名称", cells.text, "name_en", example="Milk, fat ≤ 1%"),
+        Column("category", "跨境电商类别", cells.identifier, required=True,
+               example="food"),
+    )  # fmt: skip
+
+    def prepare(self, records):
+        self.categories = dict(CbecCategory.objects.values_list("code", "pk"))
+        self.existing = {
+            (state["code"],): state for state in TariffLine.objects.values()
+        }
+
+    def resolve(self, values, fields, errors):
+        code = values.get("category")
+        if code:
+            fields["category_id"] = self.categories.get(code)
+            if fields["category_id"] is None:
+                add_error(errors, "category", MSG_UNKNOWN_CATEGORY % {"code": code})
+
+    def write(self, candidates, user_id, reason):
+        write_instances(
+            TariffLine,
+            creates=[c.instance for c in candidates if c.action == NEW],
+            updates=[
+                c.instance for c in candidates if c.action not in (NEW, UNCHANGED)
+            ],
+            key_fields=self.key_fields,
+            user_id=user_id,
+            reason=reason,
+        )
+
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).select_related("category")
+
+    def export_rows(self, queryset):
+        for line in queryset.iterator(chunk_size=2000):
+            yield [line.code, line.name_zh, line.name_en, line.category.code]
+
+
+class CbecEntriesSpec(Spec):
+    name = "cbec-entries"
+    model = CbecListEntry
+    key_fields = ("edition_id", "tariff_line_id")
+    lookup_columns = {"edition_id": "edition", "tariff_line_id": "tariff_line"}
+    clean_exclude = ("edition", "tariff_line")
+    columns = (
+        Column("edition", "清单批次", cells.identifier, required=True, example="2022"),
+        Column("tariff_line", "税则号列", cells.tariff_line, required=True,
+               aliases=("税号",), is_code=True, example="04011000"),
+        Column("row_number", "序号", cells.integer, "row_number", required=True,
+               example=1),
+        Column("remark", "备注", cells.text, "remark"),
+        Column("restriction", "限制", cells.choice(Restriction), "restriction",
+               choices=tuple(Restriction.values), example=Restriction.NONE),
+        Column("verified", "已核对", cells.boolean, "verified", example="no"),
+    )  # fmt: skip
+
+    def prepare(self, records):
+        self.editions = dict(CbecListEdition.objects.values_list("code", "pk"))
+        self.lines = dict(TariffLine.objects.values_list("code", "pk"))
+        self.existing = {
+            (state["edition_id"], state["tariff_line_id"]): state
+            for state in CbecListEntry.objects.values()
+        }
+
+    def resolve(self, values, fields, errors):
+        edition, line = values.get("edition"), values.get("tariff_line")
+        if edition:
+            fields["edition_id"] = self.editions.get(edition)
+            if fields["edition_id"] is None:
+                add_error(errors, "edition", MSG_UNKNOWN_EDITION % {"code": edition})
+        if line:
+            fields["tariff_line_id"] = self.lines.get(line)
+            if fields["tariff_line_id"] is None:
+                add_error(
+                    errors, "tariff_line", MSG_UNKNOWN_TARIFF_LINE % {"code": line}
+                )
+
+    def write(self, candidates, user_id, reason):
+        write_instances(
+            CbecListEntry,
+            creates=[c.instance for c in candidates if c.action == NEW],
+            updates=[
+                c.instance for c in candidates if c.action not in (NEW, UNCHANGED)
+            ],
+            key_fields=self.key_fields,
+            user_id=user_id,
+            reason=reason,
+        )
+
+    def export_queryset(self, queryset=None):
+        return (
+            super().export_queryset(queryset).select_related("edition", "tariff_line")
+        )
+
+    def export_rows(self, queryset):
+        for entry in queryset.iterator(chunk_size=2000):
+            yield [
+                entry.edition.code,
+                entry.tariff_line.code,
+                entry.row_number,
+                entry.remark,
+                entry.restriction,
+                entry.verified,
+            ]
+
+
+class PilotProductsSpec(Spec):
+    """Product types; imports create drafts, the review workflow decides the status."""
+
+    name = "pilot-products"
+    model = PilotProduct
+    key_fields = ("code",)
+    columns = (
+        Column("code", "试点商品编号", cells.identifier, "code", required=True,
+               example="P07"),
+        Column("name_zh", "中文名称", cells.text, "name_zh", required=True,
+               example="儿童拼图"),
+        Column("name_en", "英文名称", cells.text, "name_en", required=True,
+               example="Jigsaw puzzles"),
+        Column("pilot_category", "试点类别", cells.choice(PilotCategory),
+               "pilot_category", required=True, choices=tuple(PilotCategory.values),
+               example=PilotCategory.CHILDRENS_TOYS),
+        Column("tariff_lines", "税则号列", cells.code_list(cells.tariff_line),
+               required=True, is_code=True, example="95030060;95030089"),
+        Column("requirements", "准入要求", cells.text, "requirements"),
+        Column("is_illustrative", "示例数据", cells.boolean, "is_illustrative",
+               example="no"),
+        Column("status", "审核状态", cells.text, read_only=True,
+               choices=tuple(ReviewStatus.values), example=ReviewStatus.DRAFT),
+    )  # fmt: skip
+    extra_column = "tariff_lines"
+
+    def prepare(self, records):
+        self.lines = dict(TariffLine.objects.values_list("code", "pk"))
+        self.existing = {
+            (state["code"],): state for state in PilotProduct.objects.values()
+        }
+        self.current_lines: dict[int, tuple[str, ...]] = {}
+        for product_id, code in PilotProduct.tariff_lines.through.objects.values_list(
+            "pilotproduct_id", "tariffline__code"
+        ):
+            self.current_lines.setdefault(product_id, ())
+            self.current_lines[product_id] += (code,)
+
+    def resolve(self, values, fields, errors):
+        code = fields.get("code") or ""
+        if code and not (
+            code.startswith("P")
+            and code[1:].isascii()
+            and code[1:].isdigit()
+            and len(code) - 1 in PRODUCT_CODE_DIGITS
+        ):
+            add_error(errors, "code", MSG_PRODUCT_CODE)
+        lines = values.get("tariff_lines")
+        if lines is None:
+            return None
+        for line in lines:
+            if line not in self.lines:
+                add_error(
+                    errors, "tariff_lines", MSG_UNKNOWN_TARIFF_LINE % {"code": line}
+                )
+        return tuple(sorted(set(lines)))
+
+    def existing_extra(self, state):
+        return tuple(sorted(self.current_lines.get(state["id"], ())))
+
+    @transaction.atomic
+    def write(self, candidates, user_id, reason):
+        for candidate in candidates:
+            if candidate.action == UNCHANGED:
+                continue
+            product = candidate.instance
+            product._change_reason = reason
+            if self.scope.user is not None:
+                product._history_user = self.scope.user
+            product.save()
+            if candidate.extra is not None:
+                product.tariff_lines.set([self.lines[code] for code in candidate.extra])
+
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).prefetch_related("tariff_lines")
+
+    def export_rows(self, queryset):
+        for product in queryset.iterator(chunk_size=500):
+            yield [
+                product.code,
+                product.name_zh,
+                product.name_en,
+                product.pilot_category,
+                ";".join(sorted(line.code for line in product.tariff_lines.all())),
+                product.requirements,
+                product.is_illustrative,
+                product.status,
+            ]

@@ -1,0 +1,426 @@
+"""Specs for the Mall: wholesalers, booths and listings with their price tiers."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from pilot_products.bulk import insert_rows
+from pilot_products.models import (
+    Booth,
+    Listing,
+    ListingStatus,
+    PilotProduct,
+    PriceTier,
+    Unit,
+    Wholesaler,
+    WholesalerStatus,
+)
+from pilot_products.rules import listing_rule_errors
+from pilot_products.validators import validate_credit_code, validate_price_tiers
+
+from .. import cells
+from ..columns import Column
+from ..writing import write_instances
+from .base import NEW, UNCHANGED, Spec, add_error, messages_of
+
+MSG_UNKNOWN_WHOLESALER = _("No wholesaler with the credit code “%(code)s” exists.")
+MSG_OTHER_WHOLESALER = _(
+    "This row names another wholesaler (%(code)s): you can only import your own "
+    "listings. Remove the row or correct the credit code."
+)
+MSG_UNKNOWN_PRODUCT = _("No pilot product with the code “%(code)s” exists.")
+MSG_UNKNOWN_BOOTH = _("No booth %(address)s exists in the Mall.")
+MSG_LEASE_ORDER = _("The lease must end on or after the day it starts.")
+
+CHUNK = 2000
+
+
+def credit_code(value: Any) -> str:
+    code = cells.identifier(value).upper()
+    if code:
+        validate_credit_code(code)
+    return code
+
+
+def booth_text(district, gate, floor, street, number) -> str:
+    gate_part = f"{gate}门 " if gate else ""
+    return f"{district}区 {gate_part}{floor}楼 {street}街 {number}"
+
+
+def _write_simple(spec, candidates, user_id, reason):
+    write_instances(
+        spec.model,
+        creates=[c.instance for c in candidates if c.action == NEW],
+        updates=[c.instance for c in candidates if c.action not in (NEW, UNCHANGED)],
+        key_fields=spec.key_fields,
+        user_id=user_id,
+        reason=reason,
+    )
+
+
+class WholesalersSpec(Spec):
+    name = "wholesalers"
+    model = Wholesaler
+    key_fields = ("credit_code",)
+    columns = (
+        Column("credit_code", "统一社会信用代码", credit_code, "credit_code",
+               required=True, is_code=True, example="91330782MA0000001Y"),
+        Column("name_zh", "中文名称", cells.text, "name_zh", required=True,
+               example="义乌环球进口贸易有限公司"),
+        Column("name_en", "英文名称", cells.text, "name_en",
+               example="Yiwu Global Import Trading Co., Ltd."),
+        Column("contact_name", "联系人", cells.text, "contact_name", example="王经理"),
+        Column("contact_phone", "联系电话", cells.identifier, "contact_phone",
+               is_code=True, example="13800000000"),
+        Column("contact_email", "电子邮箱", cells.text, "contact_email"),
+        Column("status", "状态", cells.choice(WholesalerStatus), "status",
+               choices=tuple(WholesalerStatus.values), example=WholesalerStatus.ACTIVE),
+    )  # fmt: skip
+
+    def prepare(self, records):
+        self.existing = {
+            (state["credit_code"],): state for state in Wholesaler.objects.values()
+        }
+
+    def write(self, candidates, user_id, reason):
+        _write_simple(self, candidates, user_id, reason)
+
+    def export_rows(self, queryset):
+        for w in queryset.iterator(chunk_size=CHUNK):
+            yield [
+                w.credit_code,
+                w.name_zh,
+                w.name_en,
+                w.contact_name,
+                w.contact_phone,
+                w.contact_email,
+                w.status,
+            ]
+
+
+class BoothsSpec(Spec):
+    name = "booths"
+    model = Booth
+    key_fields = ("district", "floor", "street", "number")
+    lookup_columns = {"wholesaler_id": "wholesaler"}
+    clean_exclude = ("wholesaler",)
+    columns = (
+        Column("district", "区", cells.integer, "district", required=True, example=5),
+        Column("gate", "门", cells.identifier, "gate", is_code=True, example="7"),
+        Column("floor", "楼层", cells.integer, "floor", required=True, example=1),
+        Column("street", "街", cells.integer, "street", required=True, example=12),
+        Column("number", "摊位号", cells.identifier, "number", required=True,
+               is_code=True, example="12345"),
+        Column("pavilion_zh", "国家馆（中文）", cells.text, "pavilion_zh",
+               example="日本馆"),
+        Column("pavilion_en", "国家馆（英文）", cells.text, "pavilion_en",
+               example="Japan Pavilion"),
+        Column("wholesaler", "承租批发商信用代码", credit_code, is_code=True,
+               aliases=("tenant", "承租人"), example="91330782MA0000001Y"),
+        Column("lease_start", "租期开始", cells.date_value, "lease_start",
+               example="2025-01-01"),
+        Column("lease_end", "租期结束", cells.date_value, "lease_end",
+               example="2027-12-31"),
+    )  # fmt: skip
+
+    def prepare(self, records):
+        self.wholesalers = dict(Wholesaler.objects.values_list("credit_code", "pk"))
+        self.existing = {
+            tuple(state[name] for name in self.key_fields): state
+            for state in Booth.objects.values()
+        }
+
+    def resolve(self, values, fields, errors):
+        if "wholesaler" in values:
+            code = values["wholesaler"]
+            fields["wholesaler_id"] = self.wholesalers.get(code) if code else None
+            if code and fields["wholesaler_id"] is None:
+                add_error(errors, "wholesaler", MSG_UNKNOWN_WHOLESALER % {"code": code})
+
+    def check_rules(self, instance, extra, errors):
+        if (
+            instance.lease_start
+            and instance.lease_end
+            and instance.lease_end < instance.lease_start
+        ):
+            add_error(errors, "lease_end", MSG_LEASE_ORDER)
+
+    def write(self, candidates, user_id, reason):
+        _write_simple(self, candidates, user_id, reason)
+
+    def export_queryset(self, queryset=None):
+        return super().export_queryset(queryset).select_related("wholesaler")
+
+    def export_rows(self, queryset):
+        for booth in queryset.iterator(chunk_size=CHUNK):
+            yield [
+                booth.district,
+                booth.gate,
+                booth.floor,
+                booth.street,
+                booth.number,
+                booth.pavilion_zh,
+                booth.pavilion_en,
+                booth.wholesaler.credit_code if booth.wholesaler else "",
+                booth.lease_start,
+                booth.lease_end,
+            ]
+
+
+#: Listing attnames written by imports, in the order the export reads them.
+LISTING_EXPORT_VALUES = (
+    "pk",
+    "wholesaler__credit_code",
+    "sku",
+    "pilot_product__code",
+    "customs_code",
+    "title_zh",
+    "title_en",
+    "brand",
+    "country_of_origin",
+    "unit",
+    "unit_price",
+    "moq",
+    "stock",
+    "booth__district",
+    "booth__gate",
+    "booth__floor",
+    "booth__street",
+    "booth__number",
+    "status",
+)
+
+
+class ListingsSpec(Spec):
+    """Listings keyed by wholesaler and SKU, with price tiers in one cell."""
+
+    name = "listings"
+    model = Listing
+    key_fields = ("wholesaler_id", "sku")
+    lookup_columns = {
+        "wholesaler_id": "wholesaler",
+        "pilot_product_id": "pilot_product",
+        "booth_id": "booth",
+    }
+    #: country_of_origin is checked by cells.country against the same code list.
+    clean_exclude = ("wholesaler", "pilot_product", "booth", "country_of_origin")
+    extra_column = "tiers"
+    columns = (
+        Column("wholesaler", "批发商信用代码", credit_code, required=True,
+               is_code=True, aliases=("credit_code", "统一社会信用代码"),
+               example="91330782MA0000001Y"),
+        Column("sku", "货号", cells.identifier, "sku", required=True,
+               aliases=("article_number",), is_code=True, example="TOY-0001"),
+        Column("pilot_product", "试点商品编号", cells.identifier, required=True,
+               aliases=("product_code",), example="P01"),
+        Column("customs_code", "海关商品编码", cells.customs_code, "customs_code",
+               required=True, aliases=("hs_code", "商品编码"), is_code=True,
+               example="9503006000"),
+        Column("title_zh", "中文标题", cells.text, "title_zh", required=True,
+               example="木质拼图 100片"),
+        Column("title_en", "英文标题", cells.text, "title_en",
+               example="Wooden puzzle, 100 pieces"),
+        Column("brand", "品牌", cells.text, "brand", example="Sakura"),
+        Column("country_of_origin", "原产国", cells.country, "country_of_origin",
+               required=True, aliases=("origin",), example="JP"),
+        Column("unit", "单位", cells.choice(Unit), "unit", choices=tuple(Unit.values),
+               example=Unit.PIECE),
+        Column("unit_price", "单价（元）", cells.money, "unit_price", required=True,
+               aliases=("price", "单价"), example="12.50"),
+        Column("moq", "起批量", cells.integer, "moq", aliases=("最小起订量",),
+               example=10),
+        Column("stock", "库存", cells.integer, "stock", example=500),
+        Column("booth", "摊位", cells.booth_address,
+               example="5区 7门 1楼 12街 12345"),
+        Column("status", "状态", cells.choice(ListingStatus), "status",
+               choices=tuple(ListingStatus.values), example=ListingStatus.DRAFT),
+        Column("tiers", "阶梯价", cells.tiers, aliases=("price_tiers",),
+               example="10:12.50;100:11.80"),
+    )  # fmt: skip
+
+    def optional_columns(self):
+        return {"wholesaler"} if self.scope.wholesaler else set()
+
+    def prepare(self, records):
+        own = self.scope.wholesaler
+        if own is not None:
+            self.wholesalers = {own.credit_code: own.pk}
+        else:
+            codes = {r.get("wholesaler") for r in records} - {None, ""}
+            self.wholesalers = dict(
+                Wholesaler.objects.filter(credit_code__in=codes).values_list(
+                    "credit_code", "pk"
+                )
+            )
+        self.products: dict[str, tuple[int, tuple[str, ...]]] = {}
+        lines: dict[int, list[str]] = {}
+        for product_id, code in PilotProduct.tariff_lines.through.objects.values_list(
+            "pilotproduct_id", "tariffline__code"
+        ):
+            lines.setdefault(product_id, []).append(code)
+        for pk, code in PilotProduct.objects.values_list("pk", "code"):
+            self.products[code] = (pk, tuple(lines.get(pk, ())))
+        self.booths = {
+            (d, f, s, n): (pk, wholesaler_id)
+            for pk, d, f, s, n, wholesaler_id in Booth.objects.values_list(
+                "pk", "district", "floor", "street", "number", "wholesaler_id"
+            )
+        }
+        ids = list(self.wholesalers.values())
+        attnames = [f.attname for f in Listing._meta.concrete_fields]
+        self.existing = {}
+        for start in range(0, len(ids), 500):
+            for row in Listing.objects.filter(
+                wholesaler_id__in=ids[start : start + 500]
+            ).values_list(*attnames):
+                state = dict(zip(attnames, row, strict=True))
+                self.existing[(state["wholesaler_id"], state["sku"])] = state
+        self.tiers: dict[int, list[tuple[int, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            for listing_id, quantity, price in (
+                PriceTier.objects.filter(
+                    listing__wholesaler_id__in=ids[start : start + 500]
+                )
+                .order_by()
+                .values_list("listing_id", "min_quantity", "unit_price")
+            ):
+                self.tiers.setdefault(listing_id, []).append((quantity, price))
+
+    def resolve(self, values, fields, errors):
+        own = self.scope.wholesaler
+        code = values.get("wholesaler") or ""
+        if own is not None:
+            if code and code != own.credit_code:
+                add_error(errors, "wholesaler", MSG_OTHER_WHOLESALER % {"code": code})
+            fields["wholesaler_id"] = own.pk
+        elif code:
+            fields["wholesaler_id"] = self.wholesalers.get(code)
+            if fields["wholesaler_id"] is None:
+                add_error(errors, "wholesaler", MSG_UNKNOWN_WHOLESALER % {"code": code})
+        product_code = values.get("pilot_product")
+        self._product_lines: tuple[str, ...] = ()
+        if product_code:
+            product = self.products.get(product_code)
+            if product is None:
+                add_error(
+                    errors,
+                    "pilot_product",
+                    MSG_UNKNOWN_PRODUCT % {"code": product_code},
+                )
+            else:
+                fields["pilot_product_id"], self._product_lines = product
+        self._booth_owner = None
+        if "booth" in values:
+            location = values["booth"]
+            fields["booth_id"] = None
+            if location is not None:
+                booth = self.booths.get(location)
+                if booth is None:
+                    district, floor, street, number = location
+                    address = booth_text(district, "", floor, street, number)
+                    add_error(errors, "booth", MSG_UNKNOWN_BOOTH % {"address": address})
+                else:
+                    fields["booth_id"], self._booth_owner = booth
+        tiers = values.get("tiers")
+        return None if tiers is None else tuple(sorted(tiers))
+
+    def check_rules(self, instance, extra, errors):
+        booth_owner = self._booth_owner
+        if instance.booth_id and booth_owner is None:
+            booth_owner = next(
+                (
+                    owner
+                    for pk, owner in self.booths.values()
+                    if pk == instance.booth_id
+                ),
+                None,
+            )
+        self.map_rule_errors(
+            errors,
+            listing_rule_errors(
+                customs_code=instance.customs_code,
+                product_tariff_lines=self._product_lines,
+                wholesaler_id=instance.wholesaler_id,
+                booth_wholesaler_id=booth_owner,
+                has_booth=bool(instance.booth_id),
+            ),
+        )
+        tiers = extra if extra is not None else self.existing_extra(vars(instance))
+        try:
+            validate_price_tiers(
+                moq=instance.moq, unit_price=instance.unit_price, tiers=tiers or ()
+            )
+        except ValidationError as error:
+            for message in messages_of(error):
+                add_error(errors, "tiers", message)
+
+    def existing_extra(self, state):
+        pk = state.get("id")
+        return tuple(sorted(self.tiers.get(pk, ()))) if pk else ()
+
+    def write(self, candidates, user_id, reason):
+        creates = [c for c in candidates if c.action == NEW]
+        updates = [c for c in candidates if c.action not in (NEW, UNCHANGED)]
+        new_pks = write_instances(
+            Listing,
+            creates=[c.instance for c in creates],
+            updates=[c.instance for c in updates],
+            key_fields=self.key_fields,
+            user_id=user_id,
+            reason=reason,
+        )
+        replaced = [c.instance.pk for c in updates if c.extra is not None]
+        table = connection.ops.quote_name(PriceTier._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(replaced), 500):
+                chunk = replaced[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE listing_id IN "  # noqa: S608
+                    f"({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+        rows = []
+        for candidate in creates:
+            pk = new_pks[candidate.key]
+            rows += [(pk, q, p) for q, p in candidate.extra or ()]
+        for candidate in updates:
+            if candidate.extra is not None:
+                rows += [(candidate.instance.pk, q, p) for q, p in candidate.extra]
+        insert_rows(PriceTier, ("listing", "min_quantity", "unit_price"), rows)
+
+    def export_queryset(self, queryset=None):
+        queryset = super().export_queryset(queryset)
+        if self.scope.wholesaler is not None:
+            queryset = queryset.for_wholesaler(self.scope.wholesaler)
+        return queryset
+
+    def export_rows(self, queryset) -> Iterator[list[Any]]:
+        """Read in primary-key chunks: constant memory whatever the number of rows."""
+        queryset = queryset.order_by("pk").values_list(*LISTING_EXPORT_VALUES)
+        last = 0
+        while True:
+            chunk = list(queryset.filter(pk__gt=last)[:CHUNK])
+            if not chunk:
+                return
+            last = chunk[-1][0]
+            tiers: dict[int, list[str]] = {}
+            for listing_id, quantity, price in (
+                PriceTier.objects.filter(listing_id__in=[row[0] for row in chunk])
+                .order_by("listing_id", "min_quantity")
+                .values_list("listing_id", "min_quantity", "unit_price")
+            ):
+                tiers.setdefault(listing_id, []).append(f"{quantity}:{price}")
+            for row in chunk:
+                (pk, credit, sku, product, code, title_zh, title_en, brand, origin,
+                 unit, price, moq, stock, district, gate, floor, street, number,
+                 status) = row  # fmt: skip
+                yield [
+                    credit, sku, product, code, title_zh, title_en, brand, origin,
+                    unit, price, moq, stock,
+                    booth_text(district, gate, floor, street, number)
+                    if number else "",
+                    status, ";".join(tiers.get(pk, ())),
+                ]  # fmt: skip

@@ -1,0 +1,92 @@
+"""Workbooks handed to users: blank templates and the list of rejected rows."""
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as gettext_now
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .escaping import escape_formula
+from .exporting import TEXT_FORMAT, cell_value
+from .specs import Spec
+
+TEMPLATE_ROWS = 2000
+ERROR_HEADER = "错误 (errors)"
+REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def template_workbook(spec: Spec) -> bytes:
+    """A blank file to fill in: bilingual headers, an example row, Text code columns,
+    drop-downs for choice columns, and a notes sheet (never read back)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = spec.name[:31]
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        header = sheet.cell(row=1, column=index, value=escape_formula(column.header))
+        header.font = Font(bold=True)
+        if column.required:
+            header.fill = REQUIRED_FILL
+        example = sheet.cell(row=2, column=index, value=cell_value(column.example))
+        sheet.column_dimensions[letter].width = max(14, len(column.header) + 6)
+        if column.is_code:
+            for row in range(2, TEMPLATE_ROWS + 2):
+                sheet.cell(row=row, column=index).number_format = TEXT_FORMAT
+            example.value = str(column.example)
+        choices = column.choices or getattr(column.parse, "choices", ())
+        if choices and not column.read_only:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
+            )
+            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("说明 notes")
+    notes.append(
+        [gettext_now("Column"), gettext_now("Required"), gettext_now("Example")]
+    )
+    for column in spec.columns:
+        notes.append(
+            [
+                column.header,
+                gettext_now("yes") if column.required else gettext_now("no"),
+                escape_formula(str(column.example)),
+            ]
+        )
+    notes.append([])
+    notes.append(
+        [gettext_now("Only the first sheet is imported. Delete the example row.")]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def error_workbook(
+    headers: list[str], rejected_rows: list[tuple[int, list, list[str]]]
+) -> bytes:
+    """The rejected rows as the user wrote them, with row numbers and an error column."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("errors")
+    sheet.append(["行 (row)", *(escape_formula(h) for h in headers), ERROR_HEADER])
+    for row_number, cells, messages in rejected_rows:
+        sheet.append(
+            [
+                row_number,
+                *(_raw(cell) for cell in cells[: len(headers)]),
+                *([""] * (len(headers) - len(cells))),
+                escape_formula("\n".join(messages)),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _raw(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape_formula(value)
+    return "" if value is None else value

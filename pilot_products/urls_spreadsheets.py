@@ -1,0 +1,25 @@
+"""Portal spreadsheet URLs, included under portal/spreadsheets/."""
+
+from django.urls import path
+
+from pilot_products.views import spreadsheets
+
+urlpatterns = [
+    path("", spreadsheets.SpreadsheetHomeView.as_view(), name="spreadsheets"),
+    path(
+        "preview/<str:token>/",
+        spreadsheets.PreviewView.as_view(),
+        name="spreadsheet-preview",
+    ),
+    path("confirm/", spreadsheets.ConfirmView.as_view(), name="spreadsheet-confirm"),
+    path(
+        "listings.<str:file_format>",
+        spreadsheets.ExportView.as_view(),
+        name="spreadsheet-export",
+    ),
+    path(
+        "template.xlsx",
+        spreadsheets.TemplateDownloadView.as_view(),
+        name="spreadsheet-template",
+    ),
+]

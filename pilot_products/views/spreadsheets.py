@@ -1,0 +1,157 @@
+"""Portal spreadsheet pages: a wholesaler uploads, previews, confirms and downloads
+its own listings. The server decides the wholesaler; rows naming another one fail."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from pilot_products.access import WholesalerPortalMixin
+from pilot_products.models import ImportOutcome
+from pilot_products.spreadsheets.engine import run_import
+from pilot_products.spreadsheets.exporting import (
+    FORMATS,
+    XLSX_CONTENT_TYPE,
+    export_response,
+)
+from pilot_products.spreadsheets.forms import UploadForm
+from pilot_products.spreadsheets.previews import (
+    discard_preview,
+    load_preview,
+    save_preview,
+)
+from pilot_products.spreadsheets.specs import ListingsSpec, Scope
+from pilot_products.spreadsheets.workbooks import template_workbook
+
+RESOURCE = ListingsSpec.name
+PAGE_SIZE = 100
+MSG_IMPORTED = _(
+    "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
+)
+MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
+
+
+class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
+    """Upload form and downloads."""
+
+    template_name = "pilot_products/spreadsheets/portal_home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=kwargs.get("form") or UploadForm(), wholesaler=self.wholesaler
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        result = run_import(
+            RESOURCE,
+            file_name=upload.name,
+            data=data,
+            user=request.user,
+            wholesaler=self.wholesaler,
+            dry_run=True,
+        )
+        token = save_preview(
+            result, data, user=request.user, wholesaler=self.wholesaler
+        )
+        return redirect("pilot_products:spreadsheet-preview", token=token)
+
+
+class PreviewView(WholesalerPortalMixin, TemplateView):
+    template_name = "pilot_products/spreadsheets/portal_preview.html"
+
+    def get(self, request, *args, token, **kwargs):
+        preview = load_preview(token, user=request.user, wholesaler=self.wholesaler)
+        if preview is None:
+            raise Http404
+        if request.GET.get("download") == "errors":
+            if not preview.error_workbook_path.exists():
+                raise Http404
+            return FileResponse(
+                preview.error_workbook_path.open("rb"),
+                as_attachment=True,
+                filename="listings-errors.xlsx",
+            )
+        meta = preview.meta
+        context = self.get_context_data(
+            preview=preview,
+            meta=meta,
+            errors=Paginator(meta["errors"], PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            changes=Paginator(meta["changes"], PAGE_SIZE).get_page(
+                request.GET.get("changes_page")
+            ),
+            process_url=reverse("pilot_products:spreadsheet-confirm"),
+        )
+        return self.render_to_response(context)
+
+
+class ConfirmView(WholesalerPortalMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        preview = load_preview(
+            request.POST.get("preview", ""),
+            user=request.user,
+            wholesaler=self.wholesaler,
+        )
+        if preview is None:
+            messages.error(request, MSG_PREVIEW_GONE)
+            return redirect("pilot_products:spreadsheets")
+        result = run_import(
+            RESOURCE,
+            file_name=preview.meta["file_name"],
+            data=preview.data,
+            user=request.user,
+            wholesaler=self.wholesaler,
+        )
+        discard_preview(preview)
+        if result.outcome != ImportOutcome.IMPORTED:
+            token = save_preview(
+                result, preview.data, user=request.user, wholesaler=self.wholesaler
+            )
+            messages.error(request, result.message)
+            return redirect("pilot_products:spreadsheet-preview", token=token)
+        messages.success(
+            request,
+            MSG_IMPORTED
+            % {
+                "file": result.file_name,
+                "new": result.rows_new,
+                "updated": result.rows_updated,
+                "unchanged": result.rows_unchanged,
+            },
+        )
+        return redirect("pilot_products:spreadsheets")
+
+
+class ExportView(WholesalerPortalMixin, View):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, file_format, **kwargs):
+        if file_format not in FORMATS:
+            raise Http404
+        spec = ListingsSpec(Scope(user=request.user, wholesaler=self.wholesaler))
+        return export_response(spec, file_format, "listings")
+
+
+class TemplateDownloadView(WholesalerPortalMixin, View):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            template_workbook(ListingsSpec()), content_type=XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = (
+            'attachment; filename="listings-template.xlsx"'
+        )
+        return response
