@@ -23,6 +23,8 @@ from pilot_products.models import (
 from pilot_products.services.review import cbec_edition_flag_products
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+#: Shown in the history of products that came with the reference data, not a review.
+REFERENCE_CHANGE_REASON = "Loaded as approved from the reference pilot list (fixtures/)"
 
 
 @dataclass
@@ -164,6 +166,7 @@ def _load_pilot_list(directory: Path, report: LoadReport) -> None:
             product.tariff_lines.set(
                 [lines[code] for code in row["tariff_lines"].split()]
             )
+            product.history.update(history_change_reason=REFERENCE_CHANGE_REASON)
         report.count("pilot products", created)
         products.append(product)
     pilot_list.products.add(*products)

@@ -484,13 +484,6 @@ class PilotProductAdmin(SimpleHistoryAdmin):
                 actions.pop(name, None)
         return actions
 
-    def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        return (
-            super()
-            .get_history_queryset(request, history_manager, pk_name, object_id)
-            .prefetch_related("tariff_lines__tariffline")
-        )
-
     def history_view(self, request, object_id, extra_context=None):
         product = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}

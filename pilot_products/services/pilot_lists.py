@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -271,13 +272,21 @@ def _states_at(
     product_ids: list[int], moments: list[datetime | None]
 ) -> dict[int, list[dict | None]]:
     """Return each product's recorded state at each moment, read in two queries."""
-    records = (
-        PilotProduct.history.filter(id__in=product_ids)
-        .order_by("id", "history_date", "history_id")
-        .prefetch_related("tariff_lines__tariffline")
+    records = list(
+        PilotProduct.history.filter(id__in=product_ids).order_by(
+            "id", "history_date", "history_id"
+        )
     )
+    lines_by_record = defaultdict(list)
+    for row in (
+        apps.get_model("pilot_products", "HistoricalPilotProduct_tariff_lines")
+        .objects.filter(history_id__in=[record.history_id for record in records])
+        .select_related("tariffline")
+    ):
+        lines_by_record[row.history_id].append(row.tariffline.code)
     by_product = defaultdict(list)
     for record in records:
+        record.line_codes = " ".join(sorted(lines_by_record[record.history_id]))
         by_product[record.id].append(record)
     states: dict[int, list[dict | None]] = {}
     for product_id in product_ids:
@@ -299,9 +308,7 @@ def _state(record) -> dict | None:
     if record is None:
         return None
     state = {name: getattr(record, name) for name in COMPARED_FIELDS}
-    state["tariff_lines"] = " ".join(
-        sorted(row.tariffline.code for row in record.tariff_lines.all())
-    )
+    state["tariff_lines"] = record.line_codes
     return state
 
 
