@@ -222,14 +222,18 @@ class PilotListComparison:
     unchanged: list[PilotProduct]
 
 
-def _snapshot_time(pilot_list: PilotList) -> datetime | None:
-    """When the version's content is read: its publication, or now for a draft.
+def _snapshot_time(pilot_list: PilotList) -> datetime:
+    """When the version's content is read: when it was published, or now for a draft.
 
-    None means "as first recorded" (a published version loaded from reference data).
+    A version loaded as published (reference data) is read as of its last recorded
+    change, the moment its products were set.
     """
     if pilot_list.status == PilotListStatus.DRAFT:
         return timezone.now()
-    return pilot_list.published_at
+    if pilot_list.published_at is not None:
+        return pilot_list.published_at
+    last = pilot_list.history.order_by("-history_date").first()
+    return last.history_date if last else timezone.now()
 
 
 def pilot_list_compare(*, old: PilotList, new: PilotList) -> PilotListComparison:
@@ -269,7 +273,7 @@ def pilot_list_compare(*, old: PilotList, new: PilotList) -> PilotListComparison
 
 
 def _states_at(
-    product_ids: list[int], moments: list[datetime | None]
+    product_ids: list[int], moments: list[datetime]
 ) -> dict[int, list[dict | None]]:
     """Return each product's recorded state at each moment, read in two queries."""
     records = list(
@@ -295,11 +299,9 @@ def _states_at(
     return states
 
 
-def _record_at(history: list, moment: datetime | None):
+def _record_at(history: list, moment: datetime):
     if not history:
         return None
-    if moment is None:
-        return history[0]
     reached = [record for record in history if record.history_date <= moment]
     return reached[-1] if reached else history[0]
 
