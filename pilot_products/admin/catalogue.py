@@ -212,8 +212,12 @@ class PilotProductAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": self.content_fields})]
+        content_fields = self.content_fields
+        if not self.has_change_permission(request, obj):
+            # The revision only matters to an edit form.
+            content_fields = [name for name in content_fields if name != "revision"]
         return [
-            (None, {"fields": self.content_fields}),
+            (None, {"fields": content_fields}),
             (
                 _("Review"),
                 {
