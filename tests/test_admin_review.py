@@ -304,3 +304,36 @@ def test_submitted_product_is_read_only_in_the_admin(client, editor, line):
     assert response.status_code == 403
     product.refresh_from_db()
     assert product.name_en != "Renamed"
+
+
+def test_reviewers_cannot_edit_a_draft(client, editor, reviewer, line):
+    product = make_draft(editor, line, name_en="Editor's name")
+    client.force_login(reviewer)
+    response = client.get(change_url(product))
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    response = client.post(
+        change_url(product),
+        {
+            "code": product.code,
+            "name_zh": product.name_zh,
+            "name_en": "Reviewer's name",
+            "pilot_category": product.pilot_category,
+            "tariff_lines": [line.pk],
+            "revision": product.revision,
+        },
+    )
+    assert response.status_code == 403
+    product.refresh_from_db()
+    assert product.name_en == "Editor's name"
+
+
+def test_submitting_twice_names_who_submitted_first(client, editor, line):
+    product = make_draft(editor, line)
+    other_editor = factories.make_staff_user("editor-2", "Catalogue editor")
+    _post(client, editor, product, review.SUBMIT)
+    response = _post(client, other_editor, product, review.SUBMIT)
+    (message,) = messages_of(response)
+    assert message.startswith(f"{product.code} was already submitted by editor at ")
+    product.refresh_from_db()
+    assert product.submitted_by == editor

@@ -125,6 +125,33 @@ HISTORY_REOPENED = _("Reopened as a draft")
 HISTORY_FLAG_CLEARED = _("Review flag cleared: %(reason)s")
 
 
+_DECISIONS = frozenset({APPROVE, REJECT, RETIRE, CLEAR_FLAG})
+_FROM_STATUS = {
+    SUBMIT: ReviewStatus.DRAFT,
+    APPROVE: ReviewStatus.SUBMITTED,
+    REJECT: ReviewStatus.SUBMITTED,
+    RETIRE: ReviewStatus.APPROVED,
+    REOPEN: ReviewStatus.REJECTED,
+    CLEAR_FLAG: ReviewStatus.APPROVED,
+}
+_WRONG_STATUS = {
+    SUBMIT: MSG_SUBMIT_WRONG_STATUS,
+    APPROVE: MSG_DECIDE_WRONG_STATUS,
+    REJECT: MSG_DECIDE_WRONG_STATUS,
+    RETIRE: MSG_RETIRE_WRONG_STATUS,
+    REOPEN: MSG_REOPEN_WRONG_STATUS,
+    CLEAR_FLAG: MSG_CLEAR_FLAG_WRONG_STATUS,
+}
+_PERMISSION = {
+    SUBMIT: (PERM_SUBMIT, MSG_SUBMIT_NOT_ALLOWED),
+    APPROVE: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
+    REJECT: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
+    RETIRE: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
+    REOPEN: (PERM_SUBMIT, MSG_REOPEN_NOT_ALLOWED),
+    CLEAR_FLAG: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
+}
+
+
 @dataclass(frozen=True)
 class TransitionResult:
     product: PilotProduct
@@ -166,7 +193,11 @@ def _require_status(product: PilotProduct, action: str) -> None:
     if product.status == _FROM_STATUS[action]:
         return
     params = {"product": product.code, "status": product.get_status_display()}
-    if product.status in DECIDED_STATUSES and product.decided_by_id:
+    if (
+        action in _DECISIONS
+        and product.status in DECIDED_STATUSES
+        and product.decided_by_id
+    ):
         _refuse(
             MSG_ALREADY_DECIDED,
             "already_decided",
@@ -207,32 +238,6 @@ def _save(product: PilotProduct, *, user, reason: str) -> None:
     product._history_user = user
     product._change_reason = str(reason)
     product.save()
-
-
-_FROM_STATUS = {
-    SUBMIT: ReviewStatus.DRAFT,
-    APPROVE: ReviewStatus.SUBMITTED,
-    REJECT: ReviewStatus.SUBMITTED,
-    RETIRE: ReviewStatus.APPROVED,
-    REOPEN: ReviewStatus.REJECTED,
-    CLEAR_FLAG: ReviewStatus.APPROVED,
-}
-_WRONG_STATUS = {
-    SUBMIT: MSG_SUBMIT_WRONG_STATUS,
-    APPROVE: MSG_DECIDE_WRONG_STATUS,
-    REJECT: MSG_DECIDE_WRONG_STATUS,
-    RETIRE: MSG_RETIRE_WRONG_STATUS,
-    REOPEN: MSG_REOPEN_WRONG_STATUS,
-    CLEAR_FLAG: MSG_CLEAR_FLAG_WRONG_STATUS,
-}
-_PERMISSION = {
-    SUBMIT: (PERM_SUBMIT, MSG_SUBMIT_NOT_ALLOWED),
-    APPROVE: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
-    REJECT: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
-    RETIRE: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
-    REOPEN: (PERM_SUBMIT, MSG_REOPEN_NOT_ALLOWED),
-    CLEAR_FLAG: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
-}
 
 
 def allowed_transitions(product: PilotProduct, user) -> list[str]:
