@@ -71,10 +71,20 @@ def test_history_shows_who_submitted_and_who_approved_and_when(
     assert approval.history_user == reviewer
     assert approval.history_change_reason == str(review.HISTORY_APPROVED)
     decided_at = timezone.localtime(product.decided_at).strftime("%Y-%m-%d %H:%M:%S")
-    row = html.split(decided_at)[1].split("</tr>")[0]
+    (row,) = [
+        row
+        for row in html.split("<tr>")
+        if f'<td class="history-reason">{review.HISTORY_APPROVED}</td>' in row
+    ]
+    assert f">{decided_at}</a></td>" in row
     assert '<td class="history-user">reviewer</td>' in row
-    assert f'<td class="history-reason">{review.HISTORY_APPROVED}</td>' in row
-    assert "<strong>Review status:</strong> <del>submitted</del>" in row
+    assert (
+        "<strong>Review status:</strong> <del>submitted</del> &rarr; "
+        "<ins>approved</ins>"
+    ) in row
+    assert "<strong>Decided by:</strong> <del>-</del> &rarr; <ins>reviewer</ins>" in row
+    assert f"<strong>Decided at:</strong> <del>-</del> &rarr; <ins>{decided_at}" in row
+    assert "Revision:" not in row
     assert '<td class="history-user">editor</td>' in html
     assert str(review.HISTORY_SUBMITTED) in html
 

@@ -1,5 +1,8 @@
 """Admin for the CBEC list and the pilot list."""
 
+import dataclasses
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,9 +10,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from pilot_products.eligibility import failed_checks, pilot_product_eligibility
 from pilot_products.models import (
@@ -144,10 +150,38 @@ def _status_badge(status: str, label) -> str:
     )
 
 
+#: Bookkeeping fields left out of the history's field-by-field diff.
+HIDDEN_IN_HISTORY = frozenset({"revision", "updated_at"})
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """Show diffs as people read them: labels, local times, codes, "-" for empty."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [c for c in delta.changes if c.field not in HIDDEN_IN_HISTORY]
+        return super().context_for_delta_changes(
+            dataclasses.replace(delta, changes=changes)
+        )
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, list):
+            return [getattr(item, "code", item) for item in value]
+        if value is None or (isinstance(value, DeletedObject) and value.pk is None):
+            return "-"
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
 @admin.register(PilotProduct)
 class PilotProductAdmin(SimpleHistoryAdmin):
     form = PilotProductForm
     change_form_template = "admin/pilot_products/pilotproduct/change_form.html"
+    object_history_template = "admin/pilot_products/pilotproduct/object_history.html"
     object_history_list_template = (
         "admin/pilot_products/pilotproduct/object_history_list.html"
     )
@@ -414,6 +448,11 @@ class PilotProductAdmin(SimpleHistoryAdmin):
             "action": action,
             "bulk_action": f"{action}_selected" if bulk else "",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": (
+                reverse("admin:pilot_products_pilotproduct_changelist")
+                if bulk
+                else self._change_url(products[0])
+            ),
             "media": self.media,
         }
         return TemplateResponse(
@@ -487,6 +526,9 @@ class PilotProductAdmin(SimpleHistoryAdmin):
             for name in editor_actions:
                 actions.pop(name, None)
         return actions
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         product = self.get_object(request, unquote(object_id))
