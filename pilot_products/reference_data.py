@@ -20,14 +20,19 @@ from pilot_products.models import (
     ReviewStatus,
     TariffLine,
 )
+from pilot_products.services.review import cbec_edition_flag_products
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+#: Shown in the history of products that came with the reference data, not a review.
+REFERENCE_CHANGE_REASON = "Loaded as approved from the reference pilot list (fixtures/)"
 
 
 @dataclass
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    #: Codes of approved products flagged because the newest CBEC edition lacks a line.
+    flagged: list[str] = field(default_factory=list)
 
     def count(self, label: str, created: bool) -> None:
         bucket = self.created if created else self.updated
@@ -52,6 +57,7 @@ def load_reference_data(directory: Path = FIXTURES_DIR) -> LoadReport:
     _load_editions(directory, report)
     _load_entries(directory, report)
     _load_pilot_list(directory, report)
+    _flag_products_off_newest_edition(report)
     return report
 
 
@@ -160,6 +166,14 @@ def _load_pilot_list(directory: Path, report: LoadReport) -> None:
             product.tariff_lines.set(
                 [lines[code] for code in row["tariff_lines"].split()]
             )
+            product.history.update(history_change_reason=REFERENCE_CHANGE_REASON)
         report.count("pilot products", created)
         products.append(product)
     pilot_list.products.add(*products)
+
+
+def _flag_products_off_newest_edition(report: LoadReport) -> None:
+    newest = CbecListEdition.objects.order_by("-effective_on").first()
+    if newest is not None:
+        flagged = cbec_edition_flag_products(edition=newest)
+        report.flagged = [product.code for product in flagged]

@@ -25,7 +25,9 @@ def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> list[str]:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     PILOT_REVIEWER: [
         *_perms(("view", "export"), _REFERENCE_MODELS),
-        *_perms(("view", "change", "export"), ("pilotproduct", "pilotlist")),
+        # Reviewers decide on products but never edit them (four-eyes rule).
+        *_perms(("view", "export"), ("pilotproduct",)),
+        *_perms(("view", "change", "export"), ("pilotlist",)),
         "review_pilotproduct",
         "publish_pilotlist",
         *_perms(("view",), ("wholesaler", "booth", "listing", "importrecord")),

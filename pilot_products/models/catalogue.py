@@ -284,8 +284,18 @@ class PilotList(BilingualNameMixin, models.Model):
         related_name="pilot_lists",
         blank=True,
     )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = PilotListManager()
+    history = HistoricalRecords(m2m_fields=[products])
 
     class Meta:
         ordering = ["-effective_on", "-version"]
@@ -330,6 +340,13 @@ class PilotProductQuerySet(models.QuerySet):
 
     def waiting_for_review(self):
         return self.filter(status=ReviewStatus.SUBMITTED)
+
+    def waiting_for_reviewer(self, user):
+        """Submitted by someone else (four-eyes rule), or approved and flagged."""
+        return self.filter(
+            Q(status=ReviewStatus.SUBMITTED) & ~Q(submitted_by=user)
+            | Q(status=ReviewStatus.APPROVED, needs_review=True)
+        )
 
 
 class PilotProductManager(models.Manager.from_queryset(PilotProductQuerySet)):

@@ -23,4 +23,11 @@ class Command(BaseCommand):
                 f"{label}: {report.created.get(label, 0)} created, "
                 f"{report.updated.get(label, 0)} already present"
             )
+        if report.flagged:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Flagged for review (tariff line off the newest CBEC edition): "
+                    + " ".join(report.flagged)
+                )
+            )
         self.stdout.write(self.style.SUCCESS("Reference data loaded."))
