@@ -95,7 +95,7 @@ class Site:
         return result
 
     def python(self, code: str) -> str:
-        return self.manage("shell", "-c", code).stdout
+        return self.manage("shell", "--verbosity", "0", "-c", code).stdout
 
     def seed(self) -> None:
         self.manage("migrate", "--no-input", "-v0")

@@ -292,4 +292,6 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Off only while loading a dump that already holds the history (docs/operations.md).
+SIMPLE_HISTORY_ENABLED = env_bool("DJANGO_HISTORY_ENABLED", True)
 SIMPLE_HISTORY_REVERT_DISABLED = False
