@@ -235,7 +235,7 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-if not DEBUG:
+if not DEBUG and SECURE_SSL_REDIRECT:
     CONTENT_SECURITY_POLICY["upgrade-insecure-requests"] = []
 #: Directives added under /admin/ only: django-import-export and django-simple-history
 #: templates carry style="..." attributes (never scripts).
