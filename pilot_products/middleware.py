@@ -38,6 +38,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if settings.DEBUG and response.status_code in {404, 500}:
+            # Django's technical error pages (DEBUG only) are built on inline code.
+            return response
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = (
                 self.admin_policy if self._is_admin(request) else self.policy

@@ -220,3 +220,9 @@ def test_production_refuses_to_start_without_a_secret_key(production_env):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_error_pages_keep_their_inline_code_in_development(client, settings):
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    assert client.get("/")["Content-Security-Policy"] == SITE_POLICY
