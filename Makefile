@@ -24,6 +24,19 @@ setup: install
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The production configuration on this machine: DEBUG off, gunicorn, whitenoise.
+# Plain HTTP on localhost only (no TLS here), so the HTTPS redirect is off.
+SERVE_ENV = DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_TRUSTED_PROXY_COUNT=0
+
+serve: setup
+	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(SERVE_ENV) $(BIN)/gunicorn yiwu_catalog.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,5 +1,8 @@
 """Shared pytest fixtures: fast hashing, reference data, users for each role."""
 
+import json
+import logging
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -62,3 +65,33 @@ def user_b(wholesaler_b):
 @pytest.fixture
 def role_groups(db):
     return {group.name: group for group in Group.objects.all()}
+
+
+@pytest.fixture
+def security_events():
+    """Security log records written during the test, parsed from their JSON lines."""
+    events = SecurityEvents()
+    security_logger = logging.getLogger("yiwu.security")
+    security_logger.addHandler(events.handler)
+    yield events
+    security_logger.removeHandler(events.handler)
+
+
+class SecurityEvents(list):
+    """Parsed records, with the raw lines in ``raw``."""
+
+    def __init__(self):
+        super().__init__()
+        self.raw: list[str] = []
+        events = self
+
+        class Collect(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                line = record.getMessage()
+                events.raw.append(line)
+                events.append(json.loads(line))
+
+        self.handler = Collect(level=logging.DEBUG)
+
+    def named(self, name: str) -> list[dict]:
+        return [record for record in self if record["event"] == name]
