@@ -63,9 +63,14 @@ def sync_roles(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("pilot_products")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    if getattr(app_config, "models_module", None) is None:
+        # A migration's historical registry: create_permissions skips apps without a
+        # models module, and permissions are otherwise only made after all migrations.
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    else:
+        create_permissions(app_config, apps=apps, verbosity=0)
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

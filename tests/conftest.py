@@ -4,6 +4,7 @@ import json
 import logging
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
 from pilot_products import roles
@@ -14,6 +15,29 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _role_groups_exist(request):
+    """Put the role groups back for tests that follow a transactional test.
+
+    A ``transaction=True`` test ends by flushing every table, and the groups made by the
+    roles data migration go with it; permissions come back through post_migrate.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if Group.objects.filter(name__in=roles.ROLE_PERMISSIONS).count() < len(
+        roles.ROLE_PERMISSIONS
+    ):
+        roles.sync_roles(django_apps)
 
 
 @pytest.fixture

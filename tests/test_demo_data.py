@@ -121,7 +121,7 @@ def test_wholesaler_users_are_not_staff_and_belong_to_two_wholesalers(demo_accou
 
 def test_reviewer_sees_the_35_pilot_products_and_the_cbec_list_in_admin(demo_accounts):
     client = Client()
-    client.login(username="reviewer", password=DEMO_PASSWORD)
+    client.post("/accounts/login/", {"username": "reviewer", "password": DEMO_PASSWORD})
     products = client.get("/admin/pilot_products/pilotproduct/")
     assert products.status_code == 200
     assert products.context["cl"].result_count == 35

@@ -3,7 +3,7 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -13,9 +13,10 @@ logger = logging.getLogger(__name__)
 
 def unapplied_migrations() -> list[tuple[str, str]]:
     """Return the migrations the database still lacks (queries the database)."""
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [(migration.app_label, migration.name) for migration, _ in plan]
+    # Every node of the graph, not a plan to the leaves: a plan skips a missing
+    # migration whose successors are recorded as applied.
+    loader = MigrationLoader(connection)
+    return sorted(set(loader.graph.nodes) - set(loader.applied_migrations))
 
 
 @never_cache
