@@ -1,0 +1,167 @@
+"""The public catalogue: home, browse, pilot product and wholesaler pages."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.forms import ChoiceField, ModelChoiceField
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from pilot_products import selectors
+from pilot_products.filters import DEFAULT_SORT, CatalogueFilter
+from pilot_products.models import PilotProduct
+
+PAGE_SIZES = (20, 50, 100)
+NEWEST_ON_HOME = 8
+
+
+def page_size(request: HttpRequest) -> int:
+    """Return the page size asked for in ``?per_page=``, if it is one we offer."""
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def paginate(
+    request: HttpRequest, queryset, per_page: int, count: int | None = None
+) -> Page:
+    """Return the asked page; a page number out of range gives the nearest page."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # already known: spare the COUNT query
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """Return the query string without these parameters (and without the page)."""
+    kept = query.copy()
+    for name in (*names, "page"):
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    remove_query: str
+
+
+def active_filters(filterset: CatalogueFilter, query: QueryDict) -> list[ActiveFilter]:
+    """Describe each valid filter in use, with the query string that removes it."""
+    form = filterset.form
+    form.is_valid()
+    found = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "sort" or value in (None, "", False):
+            continue
+        if isinstance(field, ModelChoiceField):
+            shown = field.label_from_instance(value)
+        elif isinstance(field, ChoiceField):
+            shown = {str(key): label for key, label in field.choices}.get(
+                str(value), value
+            )
+        elif value is True:
+            shown = ""
+        else:
+            shown = value
+        found.append(
+            ActiveFilter(
+                str(field.label), str(shown).strip(), query_without(query, name)
+            )
+        )
+    return found
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the search box, the categories with their counts and the newest offers."""
+    newest = selectors.visible_listings().order_by("-created_at", "-pk")[
+        :NEWEST_ON_HOME
+    ]
+    return render(
+        request,
+        "pilot_products/home.html",
+        {
+            "category_counts": selectors.root_category_counts(),
+            "newest": newest,
+        },
+    )
+
+
+@require_GET
+def browse(request: HttpRequest) -> HttpResponse:
+    """List visible listings, filtered, sorted and paginated from the query string."""
+    filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
+    per_page = page_size(request)
+    page = paginate(request, filterset.qs, per_page)
+    return render(
+        request,
+        "pilot_products/catalogue/browse.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "listings": page.object_list,
+            "active_filters": active_filters(filterset, request.GET),
+            "page_query": query_without(request.GET),
+            "clear_query": "",
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+            "sort": request.GET.get("sort") or DEFAULT_SORT,
+        },
+    )
+
+
+@require_GET
+def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a pilot product, its tariff lines and every visible offer by price."""
+    product = get_object_or_404(PilotProduct.objects.approved(), code=code)
+    offers = selectors.visible_listings().filter(pilot_product=product)
+    summary = selectors.price_summary(offers)
+    page = paginate(
+        request,
+        selectors.with_price_tiers(offers.order_by("unit_price", "pk")),
+        page_size(request),
+        count=summary.offers,
+    )
+    return render(
+        request,
+        "pilot_products/catalogue/pilot_product.html",
+        {
+            "product": product,
+            "tariff_lines": product.tariff_lines.order_by("code"),
+            "summary": summary,
+            "page_obj": page,
+            "offers": page.object_list,
+            "page_query": query_without(request.GET),
+        },
+    )
+
+
+@require_GET
+def wholesaler(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a wholesaler's company, booths and visible listings."""
+    company = selectors.visible_wholesaler(pk)
+    if company is None:
+        raise Http404
+    listings = selectors.visible_listings().filter(wholesaler=company)
+    page = paginate(
+        request,
+        listings.order_by("pilot_product__code", "unit_price", "pk"),
+        page_size(request),
+    )
+    return render(
+        request,
+        "pilot_products/catalogue/wholesaler.html",
+        {
+            "wholesaler": company,
+            "booths": company.booths.all(),
+            "page_obj": page,
+            "listings": page.object_list,
+            "page_query": query_without(request.GET),
+        },
+    )
