@@ -15,7 +15,9 @@ BROWSE = reverse("pilot_products:catalogue")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_option_lists():
+def _fresh_pages(settings):
+    """Render every page afresh; test_catalogue_cache.py covers the page cache."""
+    settings.CATALOGUE_PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

@@ -1,15 +1,22 @@
 """The public catalogue: home, browse, pilot product and wholesaler pages."""
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.forms import ChoiceField, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from pilot_products import selectors
-from pilot_products.filters import DEFAULT_SORT, CatalogueFilter
+from pilot_products.filters import CatalogueFilter
 from pilot_products.models import PilotProduct
 
 PAGE_SIZES = (20, 50, 100)
@@ -41,6 +48,40 @@ def query_without(query: QueryDict, *names: str) -> str:
     for name in (*names, "page"):
         kept.pop(name, None)
     return kept.urlencode()
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    body: SafeString
+    title: str
+
+
+def cached_body(
+    request: HttpRequest, template: str, build_context: Callable[[], dict]
+) -> CachedBody:
+    """Render a page body that is the same for every visitor, cached for a while.
+
+    The body holds no per-user data and no CSRF token (the header, rendered fresh on
+    every request, has those); the key is the path, the query and the language.
+    ``build_context`` runs only on a miss; it may raise Http404, which is not cached.
+    """
+
+    def render_body() -> tuple[str, str]:
+        context = build_context()
+        return render_to_string(template, context), str(context.get("page_title", ""))
+
+    seconds = settings.CATALOGUE_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        body, title = render_body()
+    else:
+        identity = repr((request.path, sorted(request.GET.lists()), get_language()))
+        key = "catalogue:body:" + hashlib.sha256(identity.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is None:
+            cached = render_body()
+            cache.set(key, cached, seconds)
+        body, title = cached
+    return CachedBody(mark_safe(body), title)
 
 
 @dataclass(frozen=True)
@@ -77,91 +118,99 @@ def active_filters(filterset: CatalogueFilter, query: QueryDict) -> list[ActiveF
     return found
 
 
+def render_page(request: HttpRequest, template: str, page: CachedBody):
+    return render(request, template, {"body": page.body, "page_title": page.title})
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Show the search box, the categories with their counts and the newest offers."""
-    newest = selectors.visible_listings().order_by("-created_at", "-pk")[
-        :NEWEST_ON_HOME
-    ]
-    return render(
-        request,
-        "pilot_products/home.html",
-        {
+
+    def build() -> dict:
+        newest = selectors.visible_listings().order_by("-created_at", "-pk")
+        return {
             "category_counts": selectors.root_category_counts(),
-            "newest": newest,
-        },
-    )
+            "newest": newest[:NEWEST_ON_HOME],
+        }
+
+    page = cached_body(request, "pilot_products/catalogue/_home_body.html", build)
+    return render_page(request, "pilot_products/home.html", page)
 
 
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     """List visible listings, filtered, sorted and paginated from the query string."""
-    filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
-    per_page = page_size(request)
-    page = paginate(request, filterset.qs, per_page)
-    return render(
-        request,
-        "pilot_products/catalogue/browse.html",
-        {
+
+    def build() -> dict:
+        filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
+        per_page = page_size(request)
+        page = paginate(request, filterset.qs, per_page)
+        return {
             "filter": filterset,
             "page_obj": page,
             "listings": page.object_list,
             "active_filters": active_filters(filterset, request.GET),
             "page_query": query_without(request.GET),
-            "clear_query": "",
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
-            "sort": request.GET.get("sort") or DEFAULT_SORT,
-        },
-    )
+        }
+
+    page = cached_body(request, "pilot_products/catalogue/_browse_body.html", build)
+    return render_page(request, "pilot_products/catalogue/browse.html", page)
 
 
 @require_GET
 def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
     """Show a pilot product, its tariff lines and every visible offer by price."""
-    product = get_object_or_404(PilotProduct.objects.approved(), code=code)
-    offers = selectors.visible_listings().filter(pilot_product=product)
-    summary = selectors.price_summary(offers)
-    page = paginate(
-        request,
-        selectors.with_price_tiers(offers.order_by("unit_price", "pk")),
-        page_size(request),
-        count=summary.offers,
-    )
-    return render(
-        request,
-        "pilot_products/catalogue/pilot_product.html",
-        {
+
+    def build() -> dict:
+        product = get_object_or_404(PilotProduct.objects.approved(), code=code)
+        offers = selectors.visible_listings().filter(pilot_product=product)
+        summary = selectors.price_summary(offers)
+        page = paginate(
+            request,
+            selectors.with_price_tiers(offers.order_by("unit_price", "pk")),
+            page_size(request),
+            count=summary.offers,
+        )
+        return {
+            "page_title": product.display_name,
             "product": product,
             "tariff_lines": product.tariff_lines.order_by("code"),
             "summary": summary,
             "page_obj": page,
             "offers": page.object_list,
             "page_query": query_without(request.GET),
-        },
+        }
+
+    page = cached_body(
+        request, "pilot_products/catalogue/_pilot_product_body.html", build
     )
+    return render_page(request, "pilot_products/catalogue/pilot_product.html", page)
 
 
 @require_GET
 def wholesaler(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a wholesaler's company, booths and visible listings."""
-    company = selectors.visible_wholesaler(pk)
-    if company is None:
-        raise Http404
-    listings = selectors.visible_listings().filter(wholesaler=company)
-    page = paginate(
-        request,
-        listings.order_by("pilot_product__code", "unit_price", "pk"),
-        page_size(request),
-    )
-    return render(
-        request,
-        "pilot_products/catalogue/wholesaler.html",
-        {
+
+    def build() -> dict:
+        company = selectors.visible_wholesaler(pk)
+        if company is None:
+            raise Http404
+        listings = selectors.visible_listings().filter(wholesaler=company)
+        page = paginate(
+            request,
+            listings.order_by("pilot_product__code", "unit_price", "pk"),
+            page_size(request),
+        )
+        return {
+            "page_title": company.display_name,
             "wholesaler": company,
             "booths": company.booths.all(),
             "page_obj": page,
             "listings": page.object_list,
             "page_query": query_without(request.GET),
-        },
-    )
+        }
+
+    page = cached_body(request, "pilot_products/catalogue/_wholesaler_body.html", build)
+    return render_page(request, "pilot_products/catalogue/wholesaler.html", page)

@@ -15,7 +15,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def market(db):
+def market(db, settings):
+    settings.CATALOGUE_PAGE_CACHE_SECONDS = 0
     cache.clear()
     load_reference_data()
     dolls = PilotProduct.objects.get(code="P02")
