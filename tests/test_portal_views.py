@@ -75,6 +75,7 @@ def test_create_listing_with_two_price_tiers(client_a, wholesaler_a, product, bo
     assert listing.wholesaler == wholesaler_a
     assert listing.status == ListingStatus.DRAFT
     assert listing.booth == booth_a
+    assert timezone.now() - listing.stock_confirmed_at < timedelta(minutes=1)
     assert list(listing.price_tiers.values_list("min_quantity", "unit_price")) == [
         (10, Decimal("12.00")),
         (100, Decimal("10.50")),
@@ -152,9 +153,17 @@ def test_same_sku_as_another_wholesaler_is_fine(client_a, wholesaler_b, product)
     assert Listing.objects.filter(sku="NEW-001").count() == 2
 
 
-def test_edit_replaces_tiers(client_a, wholesaler_a, product):
+def test_edit_replaces_tiers_and_a_new_stock_figure_counts_as_confirmed(
+    client_a, wholesaler_a, product
+):
     listing = factories.make_listing(
-        wholesaler_a, product, sku="E-1", moq=10, tiers=[(10, Decimal("12.50"))]
+        wholesaler_a,
+        product,
+        sku="E-1",
+        moq=10,
+        stock=50,
+        stock_confirmed_at=None,
+        tiers=[(10, Decimal("12.50"))],
     )
     url = reverse("pilot_products:portal-listing-edit", args=[listing.pk])
     assert client_a.get(url).status_code == 200
@@ -177,6 +186,8 @@ def test_edit_replaces_tiers(client_a, wholesaler_a, product):
     assert response.status_code == 302, response.context["form"].errors
     listing.refresh_from_db()
     assert listing.title_en == "Renamed"
+    assert listing.stock == 200
+    assert listing.stock_confirmed_at is not None
     assert list(listing.price_tiers.values_list("min_quantity", "unit_price")) == [
         (10, Decimal("12.00"))
     ]

@@ -84,6 +84,8 @@ def listing_create(
     for name in EDITABLE_FIELDS:
         if name in fields:
             setattr(listing, name, fields[name])
+    # Typing a stock figure is confirming it.
+    listing.stock_confirmed_at = timezone.now()
     _check_sku_free(wholesaler=wholesaler, sku=listing.sku)
     return _save_with_tiers(listing, tiers)
 
@@ -93,9 +95,12 @@ def listing_update(
     *, listing: Listing, fields: dict[str, Any], tiers: Tiers
 ) -> Listing:
     """Change a listing's fields and replace its price tiers."""
+    stock_before = Listing.objects.values_list("stock", flat=True).get(pk=listing.pk)
     for name in EDITABLE_FIELDS:
         if name in fields:
             setattr(listing, name, fields[name])
+    if listing.stock != stock_before:
+        listing.stock_confirmed_at = timezone.now()
     _check_sku_free(
         wholesaler=listing.wholesaler, sku=listing.sku, listing_pk=listing.pk
     )
