@@ -26,10 +26,14 @@ def main() -> None:
 
     def worker(index: int) -> None:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        sent = 0
         while time.monotonic() < stop_at:
             started = time.perf_counter()
+            sent += 1
+            # A URL ending in "=" asks for a new value on every request (cache misses).
+            target = f"{path}{index}{sent}" if path.endswith("=") else path
             try:
-                connection.request("GET", path)
+                connection.request("GET", target)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilot_products.models import ListingStatus
+from pilot_products.views.catalogue import CSRF_PLACEHOLDER
 from tests import factories
 
 
@@ -67,3 +68,32 @@ def test_turning_the_cache_off_shows_changes_at_once(client, listing, settings):
     listing.status = ListingStatus.PAUSED
     listing.save()
     assert "Cached blocks" not in get(client, url)[0]
+
+
+def test_shared_page_carries_each_visitors_own_working_csrf_token(listing):
+    from django.test import Client
+
+    url = reverse("pilot_products:catalogue")
+    Client().get(url)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(url).content.decode()
+    assert CSRF_PLACEHOLDER not in html
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = visitor.post(
+        reverse("set_language"),
+        {"language": "en", "next": url, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert visitor.cookies["django_language"].value == "en"
+
+
+def test_logged_in_user_never_gets_the_page_cached_for_anonymous_visitors(
+    client, listing, user_a
+):
+    url = reverse("pilot_products:catalogue")
+    anonymous, _queries = get(client, url)
+    client.force_login(user_a)
+    logged_in, _queries = get(client, url)
+    assert "Log out" not in anonymous
+    assert "Log out" in logged_in and "My portal" in logged_in
+    assert main_part(logged_in) == main_part(anonymous)

@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.forms import ChoiceField, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -50,38 +51,59 @@ def query_without(query: QueryDict, *names: str) -> str:
     return kept.urlencode()
 
 
-@dataclass(frozen=True)
-class CachedBody:
-    body: SafeString
-    title: str
+#: Cookies that do not change what a catalogue page shows (besides the language).
+SHAREABLE_COOKIES = frozenset(
+    {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+)
+#: Stands in for the visitor's CSRF token in a page cached for every visitor.
+CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
 
 
-def cached_body(
-    request: HttpRequest, template: str, build_context: Callable[[], dict]
-) -> CachedBody:
-    """Render a page body that is the same for every visitor, cached for a while.
+def catalogue_page(
+    request: HttpRequest,
+    page_template: str,
+    body_template: str,
+    build_context: Callable[[], dict],
+) -> HttpResponse:
+    """Render a catalogue page, reusing recent renders for up to the cache time.
 
-    The body holds no per-user data and no CSRF token (the header, rendered fresh on
-    every request, has those); the key is the path, the query and the language.
-    ``build_context`` runs only on a miss; it may raise Http404, which is not cached.
+    The body (``body_template``) holds no per-user data, so every visitor shares it,
+    keyed by path, query and language. A visitor with no session and no messages (no
+    cookie besides the CSRF and language ones) also shares the whole page, with their
+    own CSRF token put in. ``build_context`` runs only on a miss; an Http404 it
+    raises is not cached.
     """
-
-    def render_body() -> tuple[str, str]:
-        context = build_context()
-        return render_to_string(template, context), str(context.get("page_title", ""))
-
     seconds = settings.CATALOGUE_PAGE_CACHE_SECONDS
-    if seconds <= 0:
-        body, title = render_body()
-    else:
-        identity = repr((request.path, sorted(request.GET.lists()), get_language()))
-        key = "catalogue:body:" + hashlib.sha256(identity.encode()).hexdigest()
-        cached = cache.get(key)
-        if cached is None:
-            cached = render_body()
-            cache.set(key, cached, seconds)
-        body, title = cached
-    return CachedBody(mark_safe(body), title)
+    key = (
+        "catalogue:"
+        + hashlib.sha256(
+            repr((request.get_full_path(), get_language())).encode()
+        ).hexdigest()
+    )
+    shareable = seconds > 0 and set(request.COOKIES) <= SHAREABLE_COOKIES
+    if shareable:
+        html = cache.get(f"{key}:page")
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+    parts = cache.get(f"{key}:body") if seconds > 0 else None
+    if parts is None:
+        context = build_context()
+        parts = (
+            render_to_string(body_template, context),
+            str(context.get("page_title", "")),
+        )
+        if seconds > 0:
+            cache.set(f"{key}:body", parts, seconds)
+    body, title = parts
+    context = {"body": mark_safe(body), "page_title": title}
+    if not shareable:
+        return render(request, page_template, context)
+    html = render_to_string(
+        page_template, context | {"csrf_token": CSRF_PLACEHOLDER}, request=request
+    )
+    cache.set(f"{key}:page", html, seconds)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 @dataclass(frozen=True)
@@ -118,10 +140,6 @@ def active_filters(filterset: CatalogueFilter, query: QueryDict) -> list[ActiveF
     return found
 
 
-def render_page(request: HttpRequest, template: str, page: CachedBody):
-    return render(request, template, {"body": page.body, "page_title": page.title})
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Show the search box, the categories with their counts and the newest offers."""
@@ -133,8 +151,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "newest": newest[:NEWEST_ON_HOME],
         }
 
-    page = cached_body(request, "pilot_products/catalogue/_home_body.html", build)
-    return render_page(request, "pilot_products/home.html", page)
+    return catalogue_page(
+        request,
+        "pilot_products/home.html",
+        "pilot_products/catalogue/_home_body.html",
+        build,
+    )
 
 
 @require_GET
@@ -155,8 +177,12 @@ def browse(request: HttpRequest) -> HttpResponse:
             "page_sizes": PAGE_SIZES,
         }
 
-    page = cached_body(request, "pilot_products/catalogue/_browse_body.html", build)
-    return render_page(request, "pilot_products/catalogue/browse.html", page)
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/browse.html",
+        "pilot_products/catalogue/_browse_body.html",
+        build,
+    )
 
 
 @require_GET
@@ -183,10 +209,12 @@ def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
             "page_query": query_without(request.GET),
         }
 
-    page = cached_body(
-        request, "pilot_products/catalogue/_pilot_product_body.html", build
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/pilot_product.html",
+        "pilot_products/catalogue/_pilot_product_body.html",
+        build,
     )
-    return render_page(request, "pilot_products/catalogue/pilot_product.html", page)
 
 
 @require_GET
@@ -212,5 +240,9 @@ def wholesaler(request: HttpRequest, pk: int) -> HttpResponse:
             "page_query": query_without(request.GET),
         }
 
-    page = cached_body(request, "pilot_products/catalogue/_wholesaler_body.html", build)
-    return render_page(request, "pilot_products/catalogue/wholesaler.html", page)
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/wholesaler.html",
+        "pilot_products/catalogue/_wholesaler_body.html",
+        build,
+    )
