@@ -294,6 +294,10 @@ LOGGING = {
     },
 }
 
+# Public catalogue pages keep their rendered body this many seconds (0 turns it off):
+# a change made in the portal or the admin shows in the catalogue at most this late.
+CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "30"))
+
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Off only while loading a dump that already holds the history (docs/operations.md).
 SIMPLE_HISTORY_ENABLED = env_bool("DJANGO_HISTORY_ENABLED", True)

@@ -324,6 +324,14 @@ class Listing(models.Model):
             models.Index(fields=["status", "unit_price"]),
             models.Index(fields=["status", "moq"]),
             models.Index(fields=["country_of_origin"]),
+            # Catalogue: newest first, and country of origin sorted by price.
+            models.Index(
+                fields=["status", "-created_at"], name="listing_status_newest_idx"
+            ),
+            models.Index(
+                fields=["status", "country_of_origin", "unit_price"],
+                name="listing_status_country_idx",
+            ),
         ]
 
     def __str__(self) -> str:

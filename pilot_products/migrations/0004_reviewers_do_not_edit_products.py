@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """Reviewers lose change_pilotproduct: they decide on products, editors edit them."""
 
     dependencies = [
-        ("pilot_products", "0003_issue3_pilot_list_history"),
+        ("pilot_products", "0003_pilot_list_history"),
     ]
 
     # Roles follow ROLE_PERMISSIONS in both directions; reversing changes nothing.

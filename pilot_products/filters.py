@@ -1,0 +1,243 @@
+"""Filters of the public catalogue and of the portal's listing list (django-filter)."""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from pilot_products import selectors
+from pilot_products.models import ListingStatus, PilotProduct, Wholesaler
+from pilot_products.models.i18n import pick_language
+
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "price": ("unit_price", "pk"),
+    "-price": ("-unit_price", "-pk"),
+    "moq": ("moq", "unit_price", "pk"),
+}
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("price", _("Price: low to high")),
+    ("-price", _("Price: high to low")),
+    ("moq", _("Minimum order: smallest first")),
+]
+DEFAULT_SORT = "newest"
+
+
+def text_search(listings: QuerySet, words: str) -> QuerySet:
+    """Keep listings whose zh/en title, brand, SKU or customs code holds every word."""
+    for word in words.split():
+        listings = listings.filter(
+            Q(title_zh__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(sku__icontains=word)
+            | Q(customs_code__startswith=word)
+        )
+    return listings
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [
+        (node.category.code, "\u2003" * node.depth + node.category.display_name)
+        for node in selectors.category_tree()
+    ]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    names = [(code, countries.name(code)) for code in selectors.listing_countries()]
+    return sorted(names, key=lambda choice: choice[1])
+
+
+def district_choices() -> list[tuple[str, str]]:
+    return [
+        (str(district), _("District %(district)s") % {"district": district})
+        for district in selectors.booth_districts()
+    ]
+
+
+def pavilion_choices() -> list[tuple[str, str]]:
+    return [(zh, pick_language(zh, en)) for zh, en in selectors.booth_pavilions()]
+
+
+class PlainSelect(forms.Select):
+    """A select built in Python: Django renders each option through a template,
+    which made the filter form cost more than the listings it filters."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
+        selected = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), SELECTED if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+SELECTED = mark_safe(" selected")
+
+
+class PilotProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PilotProduct) -> str:
+        return f"{obj.code} {obj.display_name}"
+
+
+class PilotProductFilter(django_filters.ModelChoiceFilter):
+    field_class = PilotProductChoiceField
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    """Everything a buyer can narrow the catalogue by; every value lives in the URL."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Title, brand, SKU or code")}
+        ),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        choices=category_choices,
+        method="filter_category",
+        empty_label=_("All categories"),
+        widget=PlainSelect,
+    )
+    product = PilotProductFilter(
+        label=_("Pilot product"),
+        field_name="pilot_product",
+        queryset=PilotProduct.objects.approved(),
+        to_field_name="code",
+        empty_label=_("All pilot products"),
+        widget=PlainSelect,
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country of origin"),
+        field_name="country_of_origin",
+        choices=country_choices,
+        empty_label=_("All countries"),
+        widget=PlainSelect,
+    )
+    price_min = django_filters.NumberFilter(
+        label=_("Lowest unit price (CNY)"),
+        field_name="unit_price",
+        lookup_expr="gte",
+        min_value=Decimal("0"),
+    )
+    price_max = django_filters.NumberFilter(
+        label=_("Highest unit price (CNY)"),
+        field_name="unit_price",
+        lookup_expr="lte",
+        min_value=Decimal("0"),
+    )
+    moq_max = django_filters.NumberFilter(
+        label=_("Minimum order at most"),
+        field_name="moq",
+        lookup_expr="lte",
+        min_value=1,
+    )
+    in_stock = django_filters.BooleanFilter(
+        label=_("In stock only"),
+        method="filter_in_stock",
+        widget=forms.CheckboxInput,
+    )
+    district = django_filters.ChoiceFilter(
+        label=_("Booth district"),
+        field_name="booth__district",
+        choices=district_choices,
+        empty_label=_("All districts"),
+        widget=PlainSelect,
+    )
+    pavilion = django_filters.ChoiceFilter(
+        label=_("Country pavilion"),
+        field_name="booth__pavilion_zh",
+        choices=pavilion_choices,
+        empty_label=_("All pavilions"),
+        widget=PlainSelect,
+    )
+    wholesaler = django_filters.ModelChoiceFilter(
+        label=_("Wholesaler"),
+        queryset=Wholesaler.objects.active(),
+        widget=forms.HiddenInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+        widget=PlainSelect,
+    )
+
+    def filter_text(self, queryset, _name, value):
+        return text_search(queryset, value)
+
+    def filter_category(self, queryset, _name, value):
+        category_ids = selectors.category_with_descendants(value)
+        return queryset.filter(
+            pilot_product_id__in=selectors.pilot_product_ids_in_categories(category_ids)
+        )
+
+    def filter_in_stock(self, queryset, _name, value):
+        return queryset.filter(stock__gt=0) if value else queryset
+
+    def filter_sort(self, queryset, _name, value):
+        # Sorting is applied once in ``qs`` so the default sort holds without a value.
+        return queryset
+
+    @property
+    def qs(self):
+        sort = DEFAULT_SORT
+        if self.is_bound and self.form.is_valid():
+            sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return super().qs.order_by(*SORTS[sort])
+
+
+PORTAL_ATTENTION_CHOICES = [
+    ("low_stock", _("Low stock")),
+    ("unconfirmed", _("Stock not confirmed for 30 days")),
+]
+
+
+class PortalListingFilter(django_filters.FilterSet):
+    """Filters of a wholesaler's own listings; the queryset is already scoped."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ListingStatus.choices, empty_label=_("Any status")
+    )
+    product = PilotProductFilter(
+        label=_("Pilot product"),
+        field_name="pilot_product",
+        queryset=PilotProduct.objects.all(),
+        to_field_name="code",
+        empty_label=_("All pilot products"),
+        widget=PlainSelect,
+    )
+    attention = django_filters.ChoiceFilter(
+        label=_("Needs attention"),
+        choices=PORTAL_ATTENTION_CHOICES,
+        method="filter_attention",
+        empty_label=_("All listings"),
+    )
+
+    def filter_text(self, queryset, _name, value):
+        return text_search(queryset, value)
+
+    def filter_attention(self, queryset, _name, value):
+        if value == "low_stock":
+            return queryset.filter(stock__lt=selectors.LOW_STOCK_THRESHOLD)
+        return queryset.filter(selectors.stock_unconfirmed_q())

@@ -1,0 +1,243 @@
+"""Reads that span several models, each a constant number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pilot_products.models import (
+    Booth,
+    CbecCategory,
+    Listing,
+    ListingStatus,
+    PilotProduct,
+    PriceTier,
+    Wholesaler,
+)
+
+#: How long the catalogue's option lists (countries of origin) may be reused.
+OPTION_LIST_CACHE_SECONDS = 300
+CATALOGUE_COUNTRIES_CACHE_KEY = "catalogue:countries-of-origin"
+#: Listings below this stock count as running low on the portal dashboard.
+LOW_STOCK_THRESHOLD = 10
+#: Stock not confirmed for this many days is flagged on the portal dashboard.
+STOCK_CONFIRMATION_DAYS = 30
+
+PilotProductTariffLine = PilotProduct.tariff_lines.through
+
+
+def visible_listings() -> QuerySet[Listing]:
+    """Listings buyers may see, with what every catalogue row shows."""
+    return Listing.objects.visible_to_buyers().select_related(
+        "pilot_product", "wholesaler", "booth"
+    )
+
+
+def with_price_tiers(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    return listings.prefetch_related(
+        Prefetch("price_tiers", queryset=PriceTier.objects.order_by("min_quantity"))
+    )
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    category: CbecCategory
+    depth: int
+
+
+def category_tree() -> list[CategoryNode]:
+    """Return every category, parents before their children, with its depth."""
+    categories = list(CbecCategory.objects.all())
+    children: dict[int | None, list[CbecCategory]] = defaultdict(list)
+    for category in categories:
+        children[category.parent_id].append(category)
+    nodes: list[CategoryNode] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for category in children[parent_id]:
+            nodes.append(CategoryNode(category, depth))
+            walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    return nodes
+
+
+def category_with_descendants(code: str) -> list[int]:
+    """Return the ids of the category with this code and of all categories below it."""
+    categories = list(CbecCategory.objects.values_list("pk", "parent_id", "code"))
+    found = [pk for pk, _parent, category_code in categories if category_code == code]
+    ids = set(found)
+    grew = True
+    while grew:
+        below = {pk for pk, parent, _code in categories if parent in ids} - ids
+        ids |= below
+        grew = bool(below)
+    return sorted(ids)
+
+
+def pilot_product_ids_in_categories(category_ids: list[int]) -> QuerySet:
+    """Return a subquery of the pilot products with a tariff line in these categories."""
+    return PilotProductTariffLine.objects.filter(
+        tariffline__category_id__in=category_ids
+    ).values("pilotproduct_id")
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: CbecCategory
+    listings: int
+
+
+def root_category_counts() -> list[CategoryCount]:
+    """Count visible listings under each top-level category (three queries)."""
+    per_product = dict(
+        Listing.objects.visible_to_buyers()
+        .order_by()
+        .values_list("pilot_product_id")
+        .annotate(n=Count("pk"))
+    )
+    product_categories: dict[int, set[int]] = defaultdict(set)
+    for product_id, category_id in PilotProductTariffLine.objects.values_list(
+        "pilotproduct_id", "tariffline__category_id"
+    ):
+        product_categories[product_id].add(category_id)
+    nodes = category_tree()
+    root_of: dict[int, CbecCategory] = {}
+    current_root = None
+    for node in nodes:
+        if node.depth == 0:
+            current_root = node.category
+        root_of[node.category.pk] = current_root
+    totals: dict[int, int] = defaultdict(int)
+    for product_id, count in per_product.items():
+        for root_id in {root_of[c].pk for c in product_categories[product_id]}:
+            totals[root_id] += count
+    return [
+        CategoryCount(node.category, totals[node.category.pk])
+        for node in nodes
+        if node.depth == 0
+    ]
+
+
+@dataclass(frozen=True)
+class PriceSummary:
+    offers: int
+    lowest: Decimal | None
+    median: Decimal | None
+    highest: Decimal | None
+
+
+def price_summary(listings: QuerySet[Listing]) -> PriceSummary:
+    """Return count, lowest, median and highest unit price (two queries)."""
+    figures = listings.order_by().aggregate(
+        offers=Count("pk"), lowest=Min("unit_price"), highest=Max("unit_price")
+    )
+    offers = figures["offers"]
+    median = None
+    if offers:
+        middle = (offers - 1) // 2
+        prices = list(
+            listings.order_by("unit_price", "pk").values_list("unit_price", flat=True)[
+                middle : middle + 2
+            ]
+        )
+        median = (
+            prices[0]
+            if offers % 2
+            else ((prices[0] + prices[1]) / 2).quantize(Decimal("0.01"))
+        )
+    return PriceSummary(offers, figures["lowest"], median, figures["highest"])
+
+
+def booth_districts() -> list[int]:
+    return list(
+        Booth.objects.order_by("district").values_list("district", flat=True).distinct()
+    )
+
+
+def booth_pavilions() -> list[tuple[str, str]]:
+    """Return (Chinese name, English name) of every pavilion that has a booth."""
+    return list(
+        Booth.objects.exclude(pavilion_zh="")
+        .order_by("pavilion_zh")
+        .values_list("pavilion_zh", "pavilion_en")
+        .distinct()
+    )
+
+
+def listing_countries() -> list[str]:
+    """Return the country codes of origin that visible listings carry.
+
+    Scanning 100,000 listings for a filter's option list on every page view costs
+    more than the page itself, so the list is cached for a few minutes; the filter
+    and every count stay exact.
+    """
+    return cache.get_or_set(
+        CATALOGUE_COUNTRIES_CACHE_KEY,
+        lambda: list(
+            Listing.objects.visible_to_buyers()
+            .order_by("country_of_origin")
+            .values_list("country_of_origin", flat=True)
+            .distinct()
+        ),
+        OPTION_LIST_CACHE_SECONDS,
+    )
+
+
+def visible_wholesaler(pk: int) -> Wholesaler | None:
+    return Wholesaler.objects.active().filter(pk=pk).first()
+
+
+def status_counts(wholesaler: Wholesaler) -> dict[str, int]:
+    """Return the number of the wholesaler's listings in each status (one query)."""
+    counts = dict(
+        Listing.objects.for_wholesaler(wholesaler)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {status: counts.get(status, 0) for status in ListingStatus.values}
+
+
+def stock_unconfirmed_q(now: datetime | None = None) -> Q:
+    """Match listings whose stock was never confirmed or not in the last 30 days."""
+    cutoff = (now or timezone.now()) - timedelta(days=STOCK_CONFIRMATION_DAYS)
+    return Q(stock_confirmed_at__isnull=True) | Q(stock_confirmed_at__lt=cutoff)
+
+
+def open_listings(wholesaler: Wholesaler) -> QuerySet[Listing]:
+    """The wholesaler's listings that are not delisted, for the dashboard's warnings."""
+    return (
+        Listing.objects.for_wholesaler(wholesaler)
+        .exclude(status=ListingStatus.DELISTED)
+        .select_related("pilot_product")
+    )
+
+
+def low_stock_listings(wholesaler: Wholesaler) -> QuerySet[Listing]:
+    return (
+        open_listings(wholesaler)
+        .filter(stock__lt=LOW_STOCK_THRESHOLD)
+        .order_by("stock", "sku")
+    )
+
+
+def unconfirmed_stock_listings(wholesaler: Wholesaler) -> QuerySet[Listing]:
+    return (
+        open_listings(wholesaler)
+        .filter(stock_unconfirmed_q())
+        .order_by("stock_confirmed_at", "sku")
+    )
+
+
+def recent_listing_changes(wholesaler: Wholesaler, limit: int = 10):
+    """Return the latest history rows of the wholesaler's listings, newest first."""
+    return (
+        Listing.history.filter(wholesaler_id=wholesaler.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )

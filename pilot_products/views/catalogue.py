@@ -1,0 +1,248 @@
+"""The public catalogue: home, browse, pilot product and wholesaler pages."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.forms import ChoiceField, ModelChoiceField
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from pilot_products import selectors
+from pilot_products.filters import CatalogueFilter
+from pilot_products.models import PilotProduct
+
+PAGE_SIZES = (20, 50, 100)
+NEWEST_ON_HOME = 8
+
+
+def page_size(request: HttpRequest) -> int:
+    """Return the page size asked for in ``?per_page=``, if it is one we offer."""
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def paginate(
+    request: HttpRequest, queryset, per_page: int, count: int | None = None
+) -> Page:
+    """Return the asked page; a page number out of range gives the nearest page."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # already known: spare the COUNT query
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """Return the query string without these parameters (and without the page)."""
+    kept = query.copy()
+    for name in (*names, "page"):
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+#: Cookies that do not change what a catalogue page shows (besides the language).
+SHAREABLE_COOKIES = frozenset(
+    {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+)
+#: Stands in for the visitor's CSRF token in a page cached for every visitor.
+CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
+
+
+def catalogue_page(
+    request: HttpRequest,
+    page_template: str,
+    body_template: str,
+    build_context: Callable[[], dict],
+) -> HttpResponse:
+    """Render a catalogue page, reusing recent renders for up to the cache time.
+
+    The body (``body_template``) holds no per-user data, so every visitor shares it,
+    keyed by path, query and language. A visitor with no session and no messages (no
+    cookie besides the CSRF and language ones) also shares the whole page, with their
+    own CSRF token put in. ``build_context`` runs only on a miss; an Http404 it
+    raises is not cached.
+    """
+    seconds = settings.CATALOGUE_PAGE_CACHE_SECONDS
+    key = (
+        "catalogue:"
+        + hashlib.sha256(
+            repr((request.get_full_path(), get_language())).encode()
+        ).hexdigest()
+    )
+    shareable = seconds > 0 and set(request.COOKIES) <= SHAREABLE_COOKIES
+    if shareable:
+        html = cache.get(f"{key}:page")
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+    parts = cache.get(f"{key}:body") if seconds > 0 else None
+    if parts is None:
+        context = build_context()
+        parts = (
+            render_to_string(body_template, context),
+            str(context.get("page_title", "")),
+        )
+        if seconds > 0:
+            cache.set(f"{key}:body", parts, seconds)
+    body, title = parts
+    context = {"body": mark_safe(body), "page_title": title}
+    if not shareable:
+        return render(request, page_template, context)
+    html = render_to_string(
+        page_template, context | {"csrf_token": CSRF_PLACEHOLDER}, request=request
+    )
+    cache.set(f"{key}:page", html, seconds)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    remove_query: str
+
+
+def active_filters(filterset: CatalogueFilter, query: QueryDict) -> list[ActiveFilter]:
+    """Describe each valid filter in use, with the query string that removes it."""
+    form = filterset.form
+    form.is_valid()
+    found = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "sort" or value in (None, "", False):
+            continue
+        if isinstance(field, ModelChoiceField):
+            shown = field.label_from_instance(value)
+        elif isinstance(field, ChoiceField):
+            shown = {str(key): label for key, label in field.choices}.get(
+                str(value), value
+            )
+        elif value is True:
+            shown = ""
+        else:
+            shown = value
+        found.append(
+            ActiveFilter(
+                str(field.label), str(shown).strip(), query_without(query, name)
+            )
+        )
+    return found
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the search box, the categories with their counts and the newest offers."""
+
+    def build() -> dict:
+        newest = selectors.visible_listings().order_by("-created_at", "-pk")
+        return {
+            "category_counts": selectors.root_category_counts(),
+            "newest": newest[:NEWEST_ON_HOME],
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/home.html",
+        "pilot_products/catalogue/_home_body.html",
+        build,
+    )
+
+
+@require_GET
+def browse(request: HttpRequest) -> HttpResponse:
+    """List visible listings, filtered, sorted and paginated from the query string."""
+
+    def build() -> dict:
+        filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
+        per_page = page_size(request)
+        page = paginate(request, filterset.qs, per_page)
+        return {
+            "filter": filterset,
+            "page_obj": page,
+            "listings": page.object_list,
+            "active_filters": active_filters(filterset, request.GET),
+            "page_query": query_without(request.GET),
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/browse.html",
+        "pilot_products/catalogue/_browse_body.html",
+        build,
+    )
+
+
+@require_GET
+def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a pilot product, its tariff lines and every visible offer by price."""
+
+    def build() -> dict:
+        product = get_object_or_404(PilotProduct.objects.approved(), code=code)
+        offers = selectors.visible_listings().filter(pilot_product=product)
+        summary = selectors.price_summary(offers)
+        page = paginate(
+            request,
+            selectors.with_price_tiers(offers.order_by("unit_price", "pk")),
+            page_size(request),
+            count=summary.offers,
+        )
+        return {
+            "page_title": product.display_name,
+            "product": product,
+            "tariff_lines": product.tariff_lines.order_by("code"),
+            "summary": summary,
+            "page_obj": page,
+            "offers": page.object_list,
+            "page_query": query_without(request.GET),
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/pilot_product.html",
+        "pilot_products/catalogue/_pilot_product_body.html",
+        build,
+    )
+
+
+@require_GET
+def wholesaler(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a wholesaler's company, booths and visible listings."""
+
+    def build() -> dict:
+        company = selectors.visible_wholesaler(pk)
+        if company is None:
+            raise Http404
+        listings = selectors.visible_listings().filter(wholesaler=company)
+        page = paginate(
+            request,
+            listings.order_by("pilot_product__code", "unit_price", "pk"),
+            page_size(request),
+        )
+        return {
+            "page_title": company.display_name,
+            "wholesaler": company,
+            "booths": company.booths.all(),
+            "page_obj": page,
+            "listings": page.object_list,
+            "page_query": query_without(request.GET),
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/wholesaler.html",
+        "pilot_products/catalogue/_wholesaler_body.html",
+        build,
+    )

@@ -1,0 +1,128 @@
+"""No wholesaler reads or changes another's data through any portal URL."""
+
+import pytest
+from django.urls import reverse
+
+from pilot_products import urls as app_urls
+from pilot_products.models import Listing, ListingStatus
+from tests import factories
+
+#: Portal URLs that take a listing id, with the arguments after the id.
+LISTING_URLS = [
+    ("pilot_products:portal-listing-edit", ()),
+    ("pilot_products:portal-listing-action", ("pause",)),
+    ("pilot_products:portal-listing-action", ("activate",)),
+    ("pilot_products:portal-listing-action", ("delist",)),
+    ("pilot_products:portal-listing-action", ("confirm-stock",)),
+]
+PAGE_URLS = [
+    "pilot_products:portal-dashboard",
+    "pilot_products:portal-listings",
+    "pilot_products:portal-listing-create",
+    "pilot_products:portal-password-change",
+]
+
+
+def all_portal_urls(listing_pk: int) -> list[str]:
+    return [reverse(name) for name in PAGE_URLS] + [
+        reverse(name, args=[listing_pk, *extra]) for name, extra in LISTING_URLS
+    ]
+
+
+def snapshot(listing: Listing) -> dict:
+    listing.refresh_from_db()
+    return {
+        field.attname: getattr(listing, field.attname)
+        for field in Listing._meta.concrete_fields
+    } | {"tiers": list(listing.price_tiers.values_list("min_quantity", "unit_price"))}
+
+
+@pytest.fixture
+def foreign_listing(wholesaler_b):
+    booth = factories.make_booth(wholesaler_b)
+    return factories.make_listing(
+        wholesaler_b, booth=booth, status=ListingStatus.PAUSED, sku="B-SECRET"
+    )
+
+
+def test_every_portal_url_of_this_app_is_covered():
+    portal_names = {
+        f"pilot_products:{pattern.name}"
+        for pattern in app_urls.urlpatterns
+        if str(pattern.pattern).startswith("portal/")
+        and not (pattern.name or "").startswith("spreadsheet")
+    }
+    assert portal_names == set(PAGE_URLS) | {name for name, _extra in LISTING_URLS}
+
+
+@pytest.mark.parametrize(("name", "extra"), LISTING_URLS)
+def test_another_wholesalers_listing_is_404_and_unchanged(
+    client, user_a, foreign_listing, name, extra
+):
+    client.force_login(user_a)
+    before = snapshot(foreign_listing)
+    url = reverse(name, args=[foreign_listing.pk, *extra])
+    if name.endswith("edit"):
+        assert client.get(url).status_code == 404
+    response = client.post(
+        url,
+        {
+            "sku": "HIJACKED",
+            "title_zh": "被改",
+            "unit_price": "1.00",
+            "tiers-TOTAL_FORMS": "0",
+            "tiers-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 404
+    assert snapshot(foreign_listing) == before
+
+
+def test_unknown_listing_id_is_404(client, user_a):
+    client.force_login(user_a)
+    assert (
+        client.get(
+            reverse("pilot_products:portal-listing-edit", args=[999999])
+        ).status_code
+        == 404
+    )
+
+
+def test_own_pages_never_show_another_wholesalers_listing(
+    client, user_a, foreign_listing
+):
+    client.force_login(user_a)
+    for name in ["pilot_products:portal-dashboard", "pilot_products:portal-listings"]:
+        assert "B-SECRET" not in client.get(reverse(name)).content.decode()
+    listing_search = client.get(
+        reverse("pilot_products:portal-listings") + "?q=B-SECRET"
+    )
+    assert list(listing_search.context["listings"]) == []
+
+
+def test_create_form_offers_only_own_booths(
+    client, user_a, wholesaler_a, foreign_listing
+):
+    own = factories.make_booth(wholesaler_a)
+    client.force_login(user_a)
+    form = client.get(reverse("pilot_products:portal-listing-create")).context["form"]
+    assert list(form.fields["booth"].queryset) == [own]
+
+
+def test_anonymous_users_are_sent_to_login_and_nothing_changes(client, foreign_listing):
+    before = snapshot(foreign_listing)
+    for url in all_portal_urls(foreign_listing.pk):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/accounts/login/?next=")
+    assert snapshot(foreign_listing) == before
+
+
+def test_staff_users_are_not_wholesaler_users(client, operator, foreign_listing):
+    client.force_login(operator)
+    before = snapshot(foreign_listing)
+    for url in all_portal_urls(foreign_listing.pk):
+        assert client.get(url).status_code in {403, 405}, url
+        assert client.post(url).status_code == 403, url
+    assert snapshot(foreign_listing) == before
