@@ -119,10 +119,8 @@ def test_reviewer_publishes_with_an_effective_date(client, editor, reviewer, cur
     effective = timezone.localdate() + timedelta(days=30)
 
     refused = client.post(_url("publish", new.pk), {"effective_on": effective})
-    assert refused.status_code == 200
-    assert refused.context["form"].non_field_errors() == [
-        str(pilot_lists.MSG_PUBLISH_NOT_ALLOWED)
-    ]
+    assert refused.status_code == 403
+    assert new.status == PilotListStatus.DRAFT
 
     client.force_login(reviewer)
     response = client.post(

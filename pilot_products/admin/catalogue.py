@@ -691,6 +691,8 @@ class PilotListAdmin(SimpleHistoryAdmin):
         return pilot_list
 
     def copy_view(self, request, object_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         source = self._get_list(request, object_id)
         title = _("Draft a new version from %(version)s") % {"version": source.version}
         form = PilotListCopyForm(request.POST or None)
@@ -713,6 +715,8 @@ class PilotListAdmin(SimpleHistoryAdmin):
         return self._form_page(request, source, form, title, _("Draft new version"))
 
     def publish_view(self, request, object_id):
+        if not request.user.has_perm(pilot_lists.PERM_PUBLISH):
+            raise PermissionDenied
         pilot_list = self._get_list(request, object_id)
         title = _("Publish version %(version)s") % {"version": pilot_list.version}
         form = PilotListPublishForm(request.POST or None)
