@@ -108,3 +108,33 @@ class SessionSecurityMiddleware:
             security_log.session_ended(request, user=None, reason="account_unavailable")
             request.session.flush()
         return self.get_response(request)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request with a NUL byte in its path, query string or form.
+
+    No user types a NUL; PostgreSQL refuses them in text, so one reaching a query would
+    turn a typo or a probe into a 500. Files are checked by the spreadsheet reader.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        values = [request.path, *request.GET.keys()]
+        values += [value for _key, items in request.GET.lists() for value in items]
+        if request.method == "POST" and request.content_type in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            values += list(request.POST.keys())
+            values += [value for _key, items in request.POST.lists() for value in items]
+        if _has_nul(values):
+            from pilot_products.views.errors import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
@@ -69,6 +70,19 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def login_username(request: HttpRequest | None, credentials: dict | None) -> str:
+    """Return the username a login attempt names, cut to what a username can be.
+
+    Axes stores it in a 255-character column; a longer made-up name must still count
+    as a failed attempt, not crash the login page.
+    """
+    field = get_user_model().USERNAME_FIELD
+    username = (credentials or {}).get(field)
+    if username is None and request is not None:
+        username = request.POST.get(field, "")
+    return str(username or "")[:150]
 
 
 def _username(request: HttpRequest | None, user) -> str | None:

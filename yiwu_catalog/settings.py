@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pilot_products.middleware.ContentSecurityPolicyMiddleware",
+    "pilot_products.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -257,6 +258,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "pilot_products.views.errors.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "pilot_products.security_log.client_ip"
+AXES_USERNAME_CALLABLE = "pilot_products.security_log.login_username"
 AXES_VERBOSE = False
 
 SECURITY_LOG_FILE = os.environ.get("DJANGO_SECURITY_LOG_FILE", "")
