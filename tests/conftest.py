@@ -6,6 +6,7 @@ import logging
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from pilot_products import roles
 from pilot_products.reference_data import load_reference_data
@@ -15,6 +16,18 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Run tests in English; Chinese is tested where a test asks for it.
+
+    The site's default language is zh-hans, so a request without Accept-Language is
+    answered in Chinese; tests that assert messages compare them with the English source.
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

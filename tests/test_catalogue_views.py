@@ -265,7 +265,7 @@ def test_pilot_product_page_lists_offers_by_price_with_booth_and_summary(client,
     html = response.content.decode()
     assert "5区 7门 1楼 12街 12345" in html
     assert "95030040" in html
-    assert "≥50: ¥8.50" in html
+    assert "≥50: CN¥8.50" in html  # English price format
     assert "Wooden hidden" not in html
 
 
