@@ -5,12 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from pilot_products import selectors
+from pilot_products import security_log, selectors
 from pilot_products.access import WholesalerPortalMixin
 from pilot_products.filters import PortalListingFilter
 from pilot_products.forms import ListingForm, PriceTierFormSet
@@ -34,35 +33,24 @@ ACTIONS = {
 }
 
 
-def optional_url(name: str) -> str | None:
-    """Reverse a URL that another part of the project may not provide yet."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 class PortalPage(WholesalerPortalMixin):
     """Context every portal page shares: the wholesaler and the portal links."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["wholesaler"] = self.wholesaler
-        context["spreadsheet_upload_url"] = optional_url(
-            "pilot_products:spreadsheet-upload"
-        )
-        context["spreadsheet_download_url"] = optional_url(
-            "pilot_products:spreadsheet-download"
-        )
         return context
 
     def own_listings(self):
         return Listing.objects.for_wholesaler(self.wholesaler)
 
     def own_listing(self, pk: int) -> Listing:
-        """Return one of the user's own listings; any other id is a 404."""
-        return get_object_or_404(
-            self.own_listings().select_related("pilot_product", "wholesaler"), pk=pk
+        """Return one of the user's own listings; any other id is a 404 (logged)."""
+        return security_log.get_for_wholesaler_or_404(
+            self.request,
+            Listing.objects.select_related("pilot_product", "wholesaler"),
+            wholesaler=self.wholesaler,
+            pk=pk,
         )
 
 
