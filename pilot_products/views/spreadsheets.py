@@ -119,17 +119,19 @@ class ConfirmView(WholesalerPortalMixin, View):
         if preview is None:
             messages.error(request, MSG_PREVIEW_GONE)
             return redirect("pilot_products:spreadsheets")
+        # Read once: the stored file is discarded before a rejected run is saved anew.
+        data = preview.data
         result = run_import(
             RESOURCE,
             file_name=preview.meta["file_name"],
-            data=preview.data,
+            data=data,
             user=request.user,
             wholesaler=self.wholesaler,
         )
         discard_preview(preview)
         if result.outcome != ImportOutcome.IMPORTED:
             token = save_preview(
-                result, preview.data, user=request.user, wholesaler=self.wholesaler
+                result, data, user=request.user, wholesaler=self.wholesaler
             )
             messages.error(request, result.message)
             return redirect("pilot_products:spreadsheet-preview", token=token)
