@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from pilot_products.models import ImportOutcome, ImportRecord, Listing
 from pilot_products.rules import MSG_BOOTH_NOT_OWN
+from pilot_products.spreadsheets.engine import MSG_NOTHING_WRITTEN
 from pilot_products.spreadsheets.specs.trade import MSG_OTHER_WHOLESALER
 from tests import factories
 from tests.spreadsheet_helpers import (
@@ -89,11 +90,12 @@ def test_row_naming_another_wholesaler_rejects_the_whole_file(
 
     with translation.override("en"):
         expected = str(MSG_OTHER_WHOLESALER % {"code": wholesaler_b.credit_code})
+        nothing_written = str(MSG_NOTHING_WRITTEN % {"count": 1})
     assert [
         (error["row"], error["message"]) for error in preview.context["meta"]["errors"]
     ] == [(4, expected)]
     page = preview.content.decode()
-    assert "Nothing has been written." in page
+    assert escape(nothing_written) in page
     assert 'name="confirm"' not in page
 
     confirmed = force_confirm(portal, preview)
