@@ -13,7 +13,7 @@ from pilot_products import security_log, selectors
 from pilot_products.access import WholesalerPortalMixin
 from pilot_products.filters import PortalListingFilter
 from pilot_products.forms import ListingForm, PriceTierFormSet
-from pilot_products.models import Listing
+from pilot_products.models import Booth, Listing
 from pilot_products.services import listings as listing_services
 from pilot_products.views.catalogue import page_size, paginate, query_without
 
@@ -126,7 +126,20 @@ class ListingEditView(PortalPage, TemplateView):
                 message = MSG_CREATED if creating else MSG_SAVED
                 messages.success(request, message % {"sku": saved.sku})
                 return HttpResponseRedirect(reverse("pilot_products:portal-listings"))
+        self.log_foreign_booth(form)
         return self.render_to_response(self.get_context_data(form=form, tiers=tiers))
+
+    def log_foreign_booth(self, form) -> None:
+        """Log a posted booth id of another wholesaler (the form refuses it)."""
+        booth_id = form.data.get("booth", "")
+        if (
+            "booth" in form.errors
+            and booth_id.isdigit()
+            and Booth.objects.filter(pk=booth_id)
+            .exclude(wholesaler=self.wholesaler)
+            .exists()
+        ):
+            security_log.cross_wholesaler_attempt(self.request, Booth, booth_id)
 
     def save(self, form, tiers, *, creating: bool) -> Listing:
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
