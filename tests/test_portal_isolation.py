@@ -1,11 +1,14 @@
 """No wholesaler reads or changes another's data through any portal URL."""
 
+import io
+
 import pytest
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, reverse
 
 from pilot_products import urls as app_urls
 from pilot_products.models import Listing, ListingStatus
 from tests import factories
+from tests.spreadsheet_helpers import LISTING_HEADERS, csv_bytes, listing_row
 
 #: Portal URLs that take a listing id, with the arguments after the id.
 LISTING_URLS = [
@@ -20,13 +23,24 @@ PAGE_URLS = [
     "pilot_products:portal-listings",
     "pilot_products:portal-listing-create",
     "pilot_products:portal-password-change",
+    "pilot_products:spreadsheets",
+    "pilot_products:spreadsheet-confirm",
+    "pilot_products:spreadsheet-template",
+]
+#: Spreadsheet URLs that take arguments, with example arguments.
+SPREADSHEET_URLS = [
+    ("pilot_products:spreadsheet-export", {"file_format": "xlsx"}),
+    ("pilot_products:spreadsheet-export", {"file_format": "csv"}),
+    ("pilot_products:spreadsheet-preview", {"token": "not-a-real-token"}),
 ]
 
 
 def all_portal_urls(listing_pk: int) -> list[str]:
-    return [reverse(name) for name in PAGE_URLS] + [
-        reverse(name, args=[listing_pk, *extra]) for name, extra in LISTING_URLS
-    ]
+    return (
+        [reverse(name) for name in PAGE_URLS]
+        + [reverse(name, args=[listing_pk, *extra]) for name, extra in LISTING_URLS]
+        + [reverse(name, kwargs=kwargs) for name, kwargs in SPREADSHEET_URLS]
+    )
 
 
 def snapshot(listing: Listing) -> dict:
@@ -45,15 +59,25 @@ def foreign_listing(wholesaler_b):
     )
 
 
+def portal_patterns(patterns, prefix: str = ""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from portal_patterns(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and route.startswith("portal/"):
+            yield pattern
+
+
 def test_every_portal_url_of_this_app_is_covered():
     portal_names = {
         f"pilot_products:{pattern.name}"
-        for pattern in app_urls.urlpatterns
-        # The spreadsheet pages are an include, scoped by their own preview tokens.
-        if isinstance(pattern, URLPattern)
-        and str(pattern.pattern).startswith("portal/")
+        for pattern in portal_patterns(app_urls.urlpatterns)
     }
-    assert portal_names == set(PAGE_URLS) | {name for name, _extra in LISTING_URLS}
+    assert portal_names == (
+        set(PAGE_URLS)
+        | {name for name, _extra in LISTING_URLS}
+        | {name for name, _kwargs in SPREADSHEET_URLS}
+    )
 
 
 @pytest.mark.parametrize(("name", "extra"), LISTING_URLS)
@@ -77,6 +101,66 @@ def test_another_wholesalers_listing_is_404_and_unchanged(
     )
     assert response.status_code == 404
     assert snapshot(foreign_listing) == before
+
+
+@pytest.mark.parametrize(("name", "extra"), LISTING_URLS)
+def test_another_wholesalers_listing_id_is_logged(
+    client, user_a, foreign_listing, security_events, name, extra
+):
+    client.force_login(user_a)
+    url = reverse(name, args=[foreign_listing.pk, *extra])
+    assert client.post(url).status_code == 404
+    (attempt,) = security_events.named("cross_wholesaler_attempt")
+    assert attempt["user"] == "wholesaler-a"
+    assert attempt["model"] == "pilot_products.Listing"
+    assert attempt["object_id"] == str(foreign_listing.pk)
+    assert attempt["path"] == url
+    assert attempt["method"] == "POST"
+
+
+def test_unknown_listing_id_is_404_and_not_an_attempt(client, user_a, security_events):
+    client.force_login(user_a)
+    url = reverse("pilot_products:portal-listing-edit", args=[999999])
+    assert client.get(url).status_code == 404
+    assert security_events.named("cross_wholesaler_attempt") == []
+
+
+@pytest.fixture
+def foreign_preview_url(client, user_b, wholesaler_b):
+    """A preview of wholesaler B's valid upload, made by B through the portal."""
+    product = factories.make_pilot_product()
+    upload = io.BytesIO(
+        csv_bytes([LISTING_HEADERS, listing_row(wholesaler_b, product, sku="B-NEW")])
+    )
+    upload.name = "b.csv"
+    client.force_login(user_b)
+    response = client.post(reverse("pilot_products:spreadsheets"), {"file": upload})
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.context["meta"]["errors"] == []
+    assert preview.context["meta"]["is_valid"]
+    client.logout()
+    return response["Location"]
+
+
+def test_another_wholesalers_preview_is_404_logged_and_cannot_be_confirmed(
+    client, user_a, foreign_preview_url, security_events
+):
+    token = foreign_preview_url.rstrip("/").rsplit("/", 1)[-1]
+    client.force_login(user_a)
+    assert client.get(foreign_preview_url).status_code == 404
+    assert client.get(foreign_preview_url + "?download=errors").status_code == 404
+    confirm = client.post(
+        reverse("pilot_products:spreadsheet-confirm"), {"preview": token}
+    )
+    assert confirm.status_code == 404
+    assert not Listing.objects.filter(sku="B-NEW").exists()
+    attempts = security_events.named("cross_wholesaler_attempt")
+    assert [(a["model"], a["object_id"], a["method"]) for a in attempts] == [
+        ("pilot_products.ImportPreview", token, "GET"),
+        ("pilot_products.ImportPreview", token, "GET"),
+        ("pilot_products.ImportPreview", token, "POST"),
+    ]
 
 
 def test_unknown_listing_id_is_404(client, user_a):
@@ -125,5 +209,5 @@ def test_staff_users_are_not_wholesaler_users(client, operator, foreign_listing)
     before = snapshot(foreign_listing)
     for url in all_portal_urls(foreign_listing.pk):
         assert client.get(url).status_code in {403, 405}, url
-        assert client.post(url).status_code == 403, url
+        assert client.post(url).status_code in {403, 405}, url
     assert snapshot(foreign_listing) == before

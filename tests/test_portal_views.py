@@ -89,11 +89,27 @@ def test_wholesaler_in_the_post_is_ignored(
     assert Listing.objects.get(sku="NEW-001").wholesaler == wholesaler_a
 
 
-def test_another_wholesalers_booth_is_refused(client_a, product, booth_b):
+def test_another_wholesalers_booth_is_refused_and_logged(
+    client_a, product, booth_b, security_events
+):
     response = client_a.post(CREATE, listing_post(product, booth_b))
     assert response.status_code == 200
     assert "booth" in response.context["form"].errors
     assert not Listing.objects.exists()
+    (attempt,) = security_events.named("cross_wholesaler_attempt")
+    assert (attempt["model"], attempt["object_id"], attempt["user"]) == (
+        "pilot_products.Booth",
+        str(booth_b.pk),
+        "wholesaler-a",
+    )
+
+
+def test_unknown_booth_is_refused_but_not_an_attempt(
+    client_a, product, security_events
+):
+    response = client_a.post(CREATE, listing_post(product) | {"booth": "999999"})
+    assert "booth" in response.context["form"].errors
+    assert security_events.named("cross_wholesaler_attempt") == []
 
 
 def test_bad_tiers_are_shown_with_the_typed_values_kept(client_a, product):

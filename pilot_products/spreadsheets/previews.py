@@ -77,15 +77,27 @@ def save_preview(result: ImportResult, data: bytes, *, user, wholesaler=None) ->
     return token
 
 
-def load_preview(token: str, *, user, wholesaler=None) -> StoredPreview | None:
-    """Return the preview if ``token`` names one of this user's (and wholesaler's)."""
+def _read_meta(token: str) -> dict[str, Any] | None:
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         return None
-    directory = preview_root() / token
     try:
-        meta = json.loads((directory / "meta.json").read_text())
+        return json.loads((preview_root() / token / "meta.json").read_text())
     except (OSError, ValueError):
         return None
+
+
+def preview_wholesaler_id(token: str) -> int | None:
+    """Return the wholesaler a stored preview belongs to, or None (none, or admin's)."""
+    meta = _read_meta(token)
+    return meta["wholesaler_id"] if meta else None
+
+
+def load_preview(token: str, *, user, wholesaler=None) -> StoredPreview | None:
+    """Return the preview if ``token`` names one of this user's (and wholesaler's)."""
+    meta = _read_meta(token)
+    if meta is None:
+        return None
+    directory = preview_root() / token
     if meta["user_id"] != user.pk:
         return None
     if meta["wholesaler_id"] != (wholesaler.pk if wholesaler else None):

@@ -5,16 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from pilot_products import selectors
+from pilot_products import security_log, selectors
 from pilot_products.access import WholesalerPortalMixin
 from pilot_products.filters import PortalListingFilter
 from pilot_products.forms import ListingForm, PriceTierFormSet
-from pilot_products.models import Listing
+from pilot_products.models import Booth, Listing
 from pilot_products.services import listings as listing_services
 from pilot_products.views.catalogue import page_size, paginate, query_without
 
@@ -34,35 +33,24 @@ ACTIONS = {
 }
 
 
-def optional_url(name: str) -> str | None:
-    """Reverse a URL that another part of the project may not provide yet."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 class PortalPage(WholesalerPortalMixin):
     """Context every portal page shares: the wholesaler and the portal links."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["wholesaler"] = self.wholesaler
-        context["spreadsheet_upload_url"] = optional_url(
-            "pilot_products:spreadsheet-upload"
-        )
-        context["spreadsheet_download_url"] = optional_url(
-            "pilot_products:spreadsheet-download"
-        )
         return context
 
     def own_listings(self):
         return Listing.objects.for_wholesaler(self.wholesaler)
 
     def own_listing(self, pk: int) -> Listing:
-        """Return one of the user's own listings; any other id is a 404."""
-        return get_object_or_404(
-            self.own_listings().select_related("pilot_product", "wholesaler"), pk=pk
+        """Return one of the user's own listings; any other id is a 404 (logged)."""
+        return security_log.get_for_wholesaler_or_404(
+            self.request,
+            Listing.objects.select_related("pilot_product", "wholesaler"),
+            wholesaler=self.wholesaler,
+            pk=pk,
         )
 
 
@@ -138,7 +126,20 @@ class ListingEditView(PortalPage, TemplateView):
                 message = MSG_CREATED if creating else MSG_SAVED
                 messages.success(request, message % {"sku": saved.sku})
                 return HttpResponseRedirect(reverse("pilot_products:portal-listings"))
+        self.log_foreign_booth(form)
         return self.render_to_response(self.get_context_data(form=form, tiers=tiers))
+
+    def log_foreign_booth(self, form) -> None:
+        """Log a posted booth id of another wholesaler (the form refuses it)."""
+        booth_id = form.data.get("booth", "")
+        if (
+            "booth" in form.errors
+            and booth_id.isdigit()
+            and Booth.objects.filter(pk=booth_id)
+            .exclude(wholesaler=self.wholesaler)
+            .exists()
+        ):
+            security_log.cross_wholesaler_attempt(self.request, Booth, booth_id)
 
     def save(self, form, tiers, *, creating: bool) -> Listing:
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from pilot_products import security_log
 from pilot_products.access import WholesalerPortalMixin
 from pilot_products.models import ImportOutcome
 from pilot_products.spreadsheets.engine import run_import
@@ -22,6 +23,7 @@ from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
     discard_preview,
     load_preview,
+    preview_wholesaler_id,
     save_preview,
 )
 from pilot_products.spreadsheets.specs import ListingsSpec, Scope
@@ -33,6 +35,19 @@ MSG_IMPORTED = _(
     "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
 )
 MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
+#: Model label written to the security log for a preview of another wholesaler.
+PREVIEW_LABEL = "pilot_products.ImportPreview"
+
+
+def own_preview(request, token: str, wholesaler):
+    """Return the user's own preview, or None; another wholesaler's token is a 404."""
+    preview = load_preview(token, user=request.user, wholesaler=wholesaler)
+    if preview is None:
+        owner = preview_wholesaler_id(token)
+        if owner is not None and owner != wholesaler.pk:
+            security_log.cross_wholesaler_attempt(request, PREVIEW_LABEL, token)
+            raise Http404
+    return preview
 
 
 class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
@@ -69,7 +84,7 @@ class PreviewView(WholesalerPortalMixin, TemplateView):
     template_name = "pilot_products/spreadsheets/portal_preview.html"
 
     def get(self, request, *args, token, **kwargs):
-        preview = load_preview(token, user=request.user, wholesaler=self.wholesaler)
+        preview = own_preview(request, token, self.wholesaler)
         if preview is None:
             raise Http404
         if request.GET.get("download") == "errors":
@@ -82,6 +97,7 @@ class PreviewView(WholesalerPortalMixin, TemplateView):
             )
         meta = preview.meta
         context = self.get_context_data(
+            wholesaler=self.wholesaler,
             preview=preview,
             meta=meta,
             errors=Paginator(meta["errors"], PAGE_SIZE).get_page(
@@ -99,25 +115,23 @@ class ConfirmView(WholesalerPortalMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        preview = load_preview(
-            request.POST.get("preview", ""),
-            user=request.user,
-            wholesaler=self.wholesaler,
-        )
+        preview = own_preview(request, request.POST.get("preview", ""), self.wholesaler)
         if preview is None:
             messages.error(request, MSG_PREVIEW_GONE)
             return redirect("pilot_products:spreadsheets")
+        # Read once: the stored file is discarded before a rejected run is saved anew.
+        data = preview.data
         result = run_import(
             RESOURCE,
             file_name=preview.meta["file_name"],
-            data=preview.data,
+            data=data,
             user=request.user,
             wholesaler=self.wholesaler,
         )
         discard_preview(preview)
         if result.outcome != ImportOutcome.IMPORTED:
             token = save_preview(
-                result, preview.data, user=request.user, wholesaler=self.wholesaler
+                result, data, user=request.user, wholesaler=self.wholesaler
             )
             messages.error(request, result.message)
             return redirect("pilot_products:spreadsheet-preview", token=token)
