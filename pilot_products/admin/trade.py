@@ -1,6 +1,7 @@
 """Admin for Mall operators: wholesalers, their users, booths and listings."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
@@ -10,8 +11,10 @@ from pilot_products.models import (
     PriceTier,
     Wholesaler,
     WholesalerMember,
+    WholesalerStatus,
 )
 from pilot_products.resources import BoothResource, ListingResource, WholesalerResource
+from pilot_products.services import accounts
 
 
 class WholesalerMemberInline(admin.TabularInline):
@@ -34,6 +37,29 @@ class WholesalerAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status"]
     search_fields = ["name_zh", "name_en", "credit_code", "contact_name"]
     inlines = [WholesalerMemberInline, BoothInline]
+    actions = ["suspend_selected", "reactivate_selected"]
+
+    def save_model(self, request, obj, form, change):
+        # A status change goes through the services, which end the users' sessions.
+        if change and "status" in form.changed_data:
+            if obj.status == WholesalerStatus.SUSPENDED:
+                accounts.wholesaler_suspend(wholesaler=obj, by=request.user)
+                return
+            accounts.wholesaler_reactivate(wholesaler=obj, by=request.user)
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Suspend selected wholesalers"), permissions=["change"])
+    def suspend_selected(self, request, queryset):
+        for wholesaler in queryset.active():
+            accounts.wholesaler_suspend(wholesaler=wholesaler, by=request.user)
+
+    @admin.action(
+        description=_("Reactivate selected wholesalers"), permissions=["change"]
+    )
+    def reactivate_selected(self, request, queryset):
+        for wholesaler in queryset.filter(status=WholesalerStatus.SUSPENDED):
+            accounts.wholesaler_reactivate(wholesaler=wholesaler, by=request.user)
 
 
 @admin.register(Booth)
