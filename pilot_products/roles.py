@@ -27,7 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(("view", "export"), _REFERENCE_MODELS),
         # Reviewers decide on products but never edit them (four-eyes rule).
         *_perms(("view", "export"), ("pilotproduct",)),
-        *_perms(("view", "change", "export"), ("pilotlist",)),
+        # Reviewers publish pilot list versions that editors drafted, never their own.
+        *_perms(("view", "export"), ("pilotlist",)),
         "review_pilotproduct",
         "publish_pilotlist",
         *_perms(("view",), ("wholesaler", "booth", "listing", "importrecord")),

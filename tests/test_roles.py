@@ -45,3 +45,10 @@ def test_operators_manage_wholesalers_but_not_the_pilot_list():
 
 def test_wholesaler_users_get_no_admin_permissions():
     assert _codenames(roles.WHOLESALER_USER) == set()
+
+
+def test_reviewers_publish_pilot_lists_but_never_edit_them():
+    reviewer = _codenames(roles.PILOT_REVIEWER)
+    assert "publish_pilotlist" in reviewer
+    assert not {"change_pilotlist", "add_pilotlist", "change_pilotproduct"} & reviewer
+    assert "publish_pilotlist" not in _codenames(roles.CATALOGUE_EDITOR)

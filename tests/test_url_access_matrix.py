@@ -41,7 +41,7 @@ ADMIN_RIGHTS = {
     "cbeclistedition": {"editor": "vacdie", "reviewer": "ve"},
     "cbeclistentry": {"editor": "vacdie", "reviewer": "ve"},
     "pilotproduct": {"editor": "vacie", "reviewer": "ve", "operator": "v"},
-    "pilotlist": {"editor": "vacie", "reviewer": "vcep", "operator": "v"},
+    "pilotlist": {"editor": "vacie", "reviewer": "vep", "operator": "v"},
     "importrecord": {"editor": "v", "reviewer": "v", "operator": "v"},
     "wholesaler": {"reviewer": "v", "operator": "vacie"},
     "booth": {"reviewer": "v", "operator": "vacie"},
