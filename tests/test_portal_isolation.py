@@ -50,7 +50,8 @@ def test_every_portal_url_of_this_app_is_covered():
         f"pilot_products:{pattern.name}"
         for pattern in app_urls.urlpatterns
         # The spreadsheet pages are an include, scoped by their own preview tokens.
-        if isinstance(pattern, URLPattern) and str(pattern.pattern).startswith("portal/")
+        if isinstance(pattern, URLPattern)
+        and str(pattern.pattern).startswith("portal/")
     }
     assert portal_names == set(PAGE_URLS) | {name for name, _extra in LISTING_URLS}
 

@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import security_log
 from pilot_products.models import ImportOutcome, ImportRecord
 
 from .columns import MSG_EMPTY_HEADER, column_letter, match_headers
@@ -71,6 +72,8 @@ class ImportResult:
     outcome: str = ImportOutcome.PREVIEWED
     message: str = ""
     record: ImportRecord | None = None
+    #: What the import changed besides its own rows (e.g. products flagged for review).
+    notices: list[str] = field(default_factory=list)
     spec: Any = None
     candidates: list = field(default_factory=list)
 
@@ -111,8 +114,13 @@ def run_import(
     wholesaler=None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    request=None,
 ) -> ImportResult:
-    """Check, validate and (unless ``dry_run`` or invalid) write a whole file."""
+    """Check, validate and (unless ``dry_run`` or invalid) write a whole file.
+
+    Every run goes to the security log; ``request`` (when there is one) gives the
+    client's address and path.
+    """
     report = progress or _no_progress
     result = ImportResult(
         resource=resource,
@@ -124,6 +132,13 @@ def run_import(
         _validate(result, data, Scope(user=user, wholesaler=wholesaler), report)
     except FileRejected as rejected:
         result.errors.append(RowError(None, "", str(rejected.message)))
+        security_log.upload_rejected(
+            request,
+            file_name=file_name,
+            reason=str(rejected.message),
+            size=len(data),
+            user=user if request is None else security_log.FROM_REQUEST,
+        )
     if result.errors:
         result.outcome = ImportOutcome.REJECTED
         if not result.message:
@@ -133,6 +148,7 @@ def run_import(
     else:
         _write(result, user, report)
     result.record = _record(result, user, wholesaler)
+    security_log.import_recorded(result.record, request=request)
     return result
 
 
@@ -225,6 +241,7 @@ def _write(result: ImportResult, user, report) -> None:
     try:
         with transaction.atomic():
             spec.write(changed, user_id, reason)
+            result.notices = spec.after_write(changed, user if user_id else None)
     except DatabaseError as error:
         result.outcome = ImportOutcome.FAILED
         result.message = str(MSG_WRITE_FAILED % {"error": error})

@@ -56,6 +56,7 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
             file_name=upload.name,
             data=data,
             user=request.user,
+            request=request,
             wholesaler=self.wholesaler,
             dry_run=True,
         )
@@ -112,6 +113,7 @@ class ConfirmView(WholesalerPortalMixin, View):
             file_name=preview.meta["file_name"],
             data=preview.data,
             user=request.user,
+            request=request,
             wholesaler=self.wholesaler,
         )
         discard_preview(preview)

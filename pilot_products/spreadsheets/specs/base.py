@@ -113,6 +113,10 @@ class Spec:
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
         raise NotImplementedError
 
+    def after_write(self, candidates: list[Candidate], user) -> list[str]:
+        """Follow-up writes in the import's transaction; return messages for the user."""
+        return []
+
     def export_queryset(self, queryset=None) -> models.QuerySet:
         """The rows to export: ``queryset`` (e.g. a filtered changelist) or all."""
         return self.model._default_manager.all() if queryset is None else queryset
