@@ -238,6 +238,7 @@ def _write(result: ImportResult, user, report) -> None:
     changed = [c for c in result.candidates if c.action != UNCHANGED]
     reason = gettext_now("Spreadsheet import of %(file)s") % {"file": result.file_name}
     user_id = user.pk if user is not None and user.is_authenticated else None
+    spec.report_written = lambda done: report("write", done, len(changed))
     try:
         with transaction.atomic():
             spec.write(changed, user_id, reason)

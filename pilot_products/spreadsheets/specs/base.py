@@ -113,6 +113,9 @@ class Spec:
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
         raise NotImplementedError
 
+    def report_written(self, done: int) -> None:
+        """Called while writing with the rows written so far (the engine sets it)."""
+
     def after_write(self, candidates: list[Candidate], user) -> list[str]:
         """Follow-up writes in the import's transaction; return messages for the user."""
         return []

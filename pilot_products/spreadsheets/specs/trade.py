@@ -58,6 +58,7 @@ def _write_simple(spec, candidates, user_id, reason):
         key_fields=spec.key_fields,
         user_id=user_id,
         reason=reason,
+        progress=spec.report_written,
     )
 
 
@@ -371,6 +372,7 @@ class ListingsSpec(Spec):
             key_fields=self.key_fields,
             user_id=user_id,
             reason=reason,
+            progress=self.report_written,
         )
         replaced = [c.instance.pk for c in updates if c.extra is not None]
         table = connection.ops.quote_name(PriceTier._meta.db_table)
