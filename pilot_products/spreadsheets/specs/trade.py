@@ -409,8 +409,15 @@ class ListingsSpec(Spec):
                 return
             last = chunk[-1][0]
             tiers: dict[int, list[str]] = {}
+            first = chunk[0][0]
+            # A dense chunk (the usual case) asks for a pk range: no 2,000 parameters.
+            in_chunk = (
+                {"listing_id__gte": first, "listing_id__lte": last}
+                if last - first < 2 * len(chunk)
+                else {"listing_id__in": [row[0] for row in chunk]}
+            )
             for listing_id, quantity, price in (
-                PriceTier.objects.filter(listing_id__in=[row[0] for row in chunk])
+                PriceTier.objects.filter(**in_chunk)
                 .order_by("listing_id", "min_quantity")
                 .values_list("listing_id", "min_quantity", "unit_price")
             ):
