@@ -78,10 +78,13 @@ def _text(value: str) -> str:
 def _row_xml(number: int, row: Sequence[Any], letters, text_columns) -> str:
     cells = []
     for index, value in enumerate(row):
-        if value is None or value == "":
-            continue
         ref = f"{letters[index]}{number}"
         style = f' s="{TEXT_STYLE}"' if index in text_columns else ""
+        if value is None or value == "":
+            # Written anyway: readers size rows by their cells, and an empty code
+            # cell keeps the Text format for whatever the user types into it.
+            cells.append(f'<c r="{ref}"{style}/>')
+            continue
         kind = type(value)
         if (kind is int or kind is float) and index not in text_columns:
             cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
