@@ -272,13 +272,14 @@ class ListingsSpec(Spec):
         }
         ids = list(self.wholesalers.values())
         attnames = [f.attname for f in Listing._meta.concrete_fields]
+        self.existing_attnames = attnames
+        wholesaler, sku = attnames.index("wholesaler_id"), attnames.index("sku")
         self.existing = {}
         for start in range(0, len(ids), 500):
             for row in Listing.objects.filter(
                 wholesaler_id__in=ids[start : start + 500]
             ).values_list(*attnames):
-                state = dict(zip(attnames, row, strict=True))
-                self.existing[(state["wholesaler_id"], state["sku"])] = state
+                self.existing[(row[wholesaler], row[sku])] = row
         self.tiers: dict[int, list[tuple[int, Any]]] = {}
         for start in range(0, len(ids), 500):
             for listing_id, quantity, price in (
