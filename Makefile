@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup install test test-postgres lint format bench messages serve clean
+.PHONY: run setup install test test-postgres lint format bench bench-spreadsheets \
+	bench-pages messages serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,8 +53,32 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# `make bench` runs every benchmark; `make bench BENCH=pages` (or spreadsheets) one.
+# BENCH_ARGS go to the spreadsheet script, BENCH_PAGES_ARGS to the pages script.
+# Results and how to read them: docs/benchmarks.md.
+BENCH ?= spreadsheets pages
+BENCH_PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwu_bench5
+BENCH_PAGES_ENV = DATABASE_URL=$(BENCH_PAGES_DATABASE_URL)
+
 bench: install
+	@for name in $(BENCH); do $(MAKE) --no-print-directory bench-$$name || exit 1; done
+
+bench-spreadsheets: install
+	@echo "== Spreadsheet import and export: bench/spreadsheets.py (SQLite, then PostgreSQL) =="
 	$(BIN)/python bench/spreadsheets.py $(BENCH_ARGS)
+
+# Needs PostgreSQL, gunicorn (installed with the project) and wrk (else a Python client).
+# The database is created and seeded with 100,000 listings on the first run only.
+bench-pages: install
+	@echo "== Catalogue pages: bench/pages_bench.py (PostgreSQL, gunicorn, wrk) =="
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); \
+		from spreadsheets import ensure_postgres_database as e; e('$(BENCH_PAGES_DATABASE_URL)')"
+	$(BENCH_PAGES_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_PAGES_ENV) $(BIN)/python manage.py load_reference_data
+	$(BENCH_PAGES_ENV) $(BIN)/python manage.py seed_demo --wholesalers 2000 \
+		--listings 100000 --seed 5 --if-empty
+	psql "$(BENCH_PAGES_DATABASE_URL)" -q -c "VACUUM ANALYZE"
+	$(BENCH_PAGES_ENV) $(BIN)/python bench/pages_bench.py $(BENCH_PAGES_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -70,6 +70,7 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
                 file_name=upload.name,
                 data=data,
                 user=request.user,
+                request=request,
                 dry_run=True,
             )
             token = save_preview(result, data, user=request.user)
@@ -90,6 +91,7 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
             file_name=preview.meta["file_name"],
             data=preview.data,
             user=request.user,
+            request=request,
         )
         if result.outcome != ImportOutcome.IMPORTED:
             token = save_preview(result, preview.data, user=request.user)
@@ -107,6 +109,8 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
                 "unchanged": result.rows_unchanged,
             },
         )
+        for notice in result.notices:
+            messages.warning(request, notice)
         opts = self.model._meta
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 

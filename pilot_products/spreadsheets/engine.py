@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import security_log
 from pilot_products.models import ImportOutcome, ImportRecord
 
 from .columns import MSG_EMPTY_HEADER, column_letter, match_headers
@@ -71,6 +72,8 @@ class ImportResult:
     outcome: str = ImportOutcome.PREVIEWED
     message: str = ""
     record: ImportRecord | None = None
+    #: What the import changed besides its own rows (e.g. products flagged for review).
+    notices: list[str] = field(default_factory=list)
     spec: Any = None
     candidates: list = field(default_factory=list)
 
@@ -111,8 +114,13 @@ def run_import(
     wholesaler=None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    request=None,
 ) -> ImportResult:
-    """Check, validate and (unless ``dry_run`` or invalid) write a whole file."""
+    """Check, validate and (unless ``dry_run`` or invalid) write a whole file.
+
+    Every run goes to the security log; ``request`` (when there is one) gives the
+    client's address and path.
+    """
     report = progress or _no_progress
     result = ImportResult(
         resource=resource,
@@ -124,6 +132,13 @@ def run_import(
         _validate(result, data, Scope(user=user, wholesaler=wholesaler), report)
     except FileRejected as rejected:
         result.errors.append(RowError(None, "", str(rejected.message)))
+        security_log.upload_rejected(
+            request,
+            file_name=file_name,
+            reason=str(rejected.message),
+            size=len(data),
+            user=user if request is None else security_log.FROM_REQUEST,
+        )
     if result.errors:
         result.outcome = ImportOutcome.REJECTED
         if not result.message:
@@ -133,6 +148,7 @@ def run_import(
     else:
         _write(result, user, report)
     result.record = _record(result, user, wholesaler)
+    security_log.import_recorded(result.record, request=request)
     return result
 
 
@@ -153,8 +169,15 @@ def _validate(result: ImportResult, data: bytes, scope: Scope, report) -> None:
     header_of = {column.key: table.headers[index] for index, column in mapping.items()}
     present = set(header_of)
     width = len(table.headers)
-    records: list[tuple[int, dict[str, Any], list[Any], dict[str, list[str]]]] = []
-    for row_number, cells in table.rows:
+    # Memory (100,000 rows): a valid row's values are kept as a tuple in ``keys``
+    # order (a dict per row costs about 50 MB more); each record is let go once
+    # checked, and a preview keeps no model instances.
+    keys = [column.key for column in mapping.values()]
+    no_errors: dict[str, list[str]] = {}
+    records: list[tuple[int, tuple | None, list[Any], dict[str, list[str]]] | None]
+    records = []
+    rows, table.rows = table.rows, []
+    for row_number, cells in rows:
         values: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
         for index, column in mapping.items():
@@ -169,14 +192,25 @@ def _validate(result: ImportResult, data: bytes, scope: Scope, report) -> None:
                     str(MSG_EMPTY_HEADER % {"letter": column_letter(index)})
                 )
                 break
-        records.append((row_number, values, cells, errors))
+        if errors:
+            records.append((row_number, None, cells, errors))
+        else:
+            records.append((row_number, tuple(values.values()), cells, no_errors))
+    del rows
     report("parse", len(records), len(records))
-    spec.prepare([values for _row, values, _cells, errors in records if not errors])
+    spec.prepare(
+        dict(zip(keys, packed, strict=True))
+        for _row, packed, _cells, _errors in records
+        if packed is not None
+    )
     key_columns = [spec.column_of.get(name, name) for name in spec.key_fields]
     key_label = " + ".join(header_of.get(key, key) for key in key_columns)
     seen: dict[tuple, int] = {}
     candidates = []
-    for done, (row_number, values, cells, errors) in enumerate(records, start=1):
+    for done in range(1, len(records) + 1):
+        row_number, packed, cells, errors = records[done - 1]
+        records[done - 1] = None
+        values = {} if packed is None else dict(zip(keys, packed, strict=True))
         if not errors:
             try:
                 candidate = spec.build(row_number, values, present)
@@ -189,7 +223,8 @@ def _validate(result: ImportResult, data: bytes, scope: Scope, report) -> None:
                         "": [str(MSG_DUPLICATE_ROW % {"row": first, "key": key_label})]
                     }
                 else:
-                    candidates.append(candidate)
+                    if not result.dry_run:
+                        candidates.append(candidate)
                     key_text = " / ".join(
                         str(values.get(key, "")) for key in key_columns if key in values
                     )
@@ -222,9 +257,11 @@ def _write(result: ImportResult, user, report) -> None:
     changed = [c for c in result.candidates if c.action != UNCHANGED]
     reason = gettext_now("Spreadsheet import of %(file)s") % {"file": result.file_name}
     user_id = user.pk if user is not None and user.is_authenticated else None
+    spec.report_written = lambda done: report("write", done, len(changed))
     try:
         with transaction.atomic():
             spec.write(changed, user_id, reason)
+            result.notices = spec.after_write(changed, user if user_id else None)
     except DatabaseError as error:
         result.outcome = ImportOutcome.FAILED
         result.message = str(MSG_WRITE_FAILED % {"error": error})

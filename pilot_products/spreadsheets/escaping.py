@@ -10,11 +10,13 @@ from typing import Any
 #: Characters that make Excel, LibreOffice or WPS treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE_PREFIX = "'"
+#: The same characters as a set, for a fast test of a text's first character.
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def escape_formula(value: Any) -> Any:
     """Prefix a text cell that starts like a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value[:1] in FORMULA_FIRST:
         return ESCAPE_PREFIX + value
     return value
 

@@ -16,11 +16,10 @@ from typing import IO, Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from .escaping import escape_formula
+from .escaping import ESCAPE_PREFIX, FORMULA_FIRST, escape_formula
 from .specs import Spec
+from .xlsx_stream import write_sheet
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +28,16 @@ TEXT_FORMAT = "@"
 
 
 def cell_value(value: Any) -> Any:
-    """Turn a model value into what a spreadsheet cell should hold."""
+    """Turn a model value into what a spreadsheet cell should hold.
+
+    Called for every cell of every export: the common kinds are tested first, by
+    exact type, and text is escaped inline (see ``escape_formula``).
+    """
+    kind = type(value)
+    if kind is str:
+        return ESCAPE_PREFIX + value if value[:1] in FORMULA_FIRST else value
+    if kind is int:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -65,7 +73,7 @@ def export_table(
     def rows() -> Iterator[list[Any]]:
         for row in spec.export_rows(queryset):
             picked = row if everything else [row[i] for i in positions]
-            yield [cell_value(value) for value in picked]
+            yield list(map(cell_value, picked))
 
     return headers, rows()
 
@@ -100,21 +108,14 @@ def write_xlsx(
     code_positions: Sequence[int] = (),
     title: str = "data",
 ) -> None:
-    """Write a workbook row by row (openpyxl write-only mode), code columns as Text."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([escape_formula(header) for header in headers])
-    codes = set(code_positions)
-    for row in rows:
-        if codes:
-            row = list(row)
-            for index in codes:
-                if index < len(row):
-                    cell = WriteOnlyCell(sheet, value=row[index])
-                    cell.number_format = TEXT_FORMAT
-                    row[index] = cell
-        sheet.append(row)
-    workbook.save(target)
+    """Write a workbook row by row, code columns formatted as Text (streamed)."""
+    write_sheet(
+        [escape_formula(header) for header in headers],
+        rows,
+        target,
+        text_columns=code_positions,
+        title=title,
+    )
 
 
 def code_positions(spec: Spec, keys: Sequence[str] | None) -> list[int]:

@@ -71,6 +71,7 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
             file_name=upload.name,
             data=data,
             user=request.user,
+            request=request,
             wholesaler=self.wholesaler,
             dry_run=True,
         )
@@ -126,6 +127,7 @@ class ConfirmView(WholesalerPortalMixin, View):
             file_name=preview.meta["file_name"],
             data=data,
             user=request.user,
+            request=request,
             wholesaler=self.wholesaler,
         )
         discard_preview(preview)

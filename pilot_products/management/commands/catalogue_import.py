@@ -50,6 +50,8 @@ class Command(BaseCommand):
         if result.outcome in (ImportOutcome.REJECTED, ImportOutcome.FAILED):
             raise CommandError(summary)
         self.stdout.write(summary)
+        for notice in result.notices:
+            self.stdout.write(notice)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         width = 30

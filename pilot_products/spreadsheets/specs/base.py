@@ -1,6 +1,6 @@
 """What every resource spec shares: building, validating and diffing one row."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -69,7 +69,10 @@ class Spec:
 
     def __init__(self, scope: Scope | None = None):
         self.scope = scope or Scope()
-        self.existing: dict[tuple, dict[str, Any]] = {}
+        #: Rows already in the database by natural key: a dict of attnames, or (to
+        #: save memory on large tables) a tuple in ``existing_attnames`` order.
+        self.existing: dict[tuple, dict[str, Any] | tuple] = {}
+        self.existing_attnames: list[str] = []
         self.column_of = {c.field: c.key for c in self.columns if c.field}
         self.column_of.update(self.lookup_columns)
         self.defaults = {
@@ -88,8 +91,11 @@ class Spec:
         """Required columns that this scope may leave out."""
         return set()
 
-    def prepare(self, records: list[dict[str, Any]]) -> None:
-        """Fetch what validation needs for all rows at once (lookups, existing)."""
+    def prepare(self, records: Iterable[dict[str, Any]]) -> None:
+        """Fetch what validation needs for all rows at once (lookups, existing).
+
+        ``records`` are the parsed values of the valid rows, to be read once.
+        """
 
     def resolve(
         self, values: dict[str, Any], fields: dict[str, Any], errors: dict
@@ -112,6 +118,13 @@ class Spec:
 
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
         raise NotImplementedError
+
+    def report_written(self, done: int) -> None:
+        """Called while writing with the rows written so far (the engine sets it)."""
+
+    def after_write(self, candidates: list[Candidate], user) -> list[str]:
+        """Follow-up writes in the import's transaction; return messages for the user."""
+        return []
 
     def export_queryset(self, queryset=None) -> models.QuerySet:
         """The rows to export: ``queryset`` (e.g. a filtered changelist) or all."""
@@ -146,6 +159,8 @@ class Spec:
         if key is None:
             raise RowInvalid(errors or {"": [str(MSG_REQUIRED)]})
         existing = self.existing.get(key)
+        if isinstance(existing, tuple):
+            existing = dict(zip(self.existing_attnames, existing, strict=True))
         state = dict(existing) if existing else {}
         for attname, value in fields.items():
             if value in ("", None) and attname in self.defaults:

@@ -16,6 +16,7 @@ from pilot_products.models import (
     ReviewStatus,
     TariffLine,
 )
+from pilot_products.services.review import cbec_edition_flag_products
 
 from .. import cells
 from ..columns import Column
@@ -29,6 +30,9 @@ MSG_PARENT_BELOW = _(
 )
 MSG_UNKNOWN_TARIFF_LINE = _("The tariff line %(code)s is not in the catalogue.")
 MSG_UNKNOWN_EDITION = _("No CBEC list edition with the code “%(code)s” exists.")
+MSG_FLAGGED_AFTER_IMPORT = _(
+    "Approved pilot products flagged for review against edition %(edition)s: %(codes)s."
+)
 MSG_PRODUCT_CODE = _("A pilot product code is P followed by 2 to 6 digits, e.g. P07.")
 
 PRODUCT_CODE_DIGITS = range(2, 7)
@@ -200,6 +204,24 @@ class CbecEntriesSpec(Spec):
             user_id=user_id,
             reason=reason,
         )
+
+    def after_write(self, candidates, user):
+        """Flag approved products off the newest edition, if the file touched it.
+
+        Only the newest edition decides (as when reference data is loaded): a
+        correction to an older edition must not flag products approved since.
+        """
+        touched = {c.instance.edition_id for c in candidates if c.action != UNCHANGED}
+        newest = CbecListEdition.objects.order_by("-effective_on").first()
+        if newest is None or newest.pk not in touched:
+            return []
+        flagged = cbec_edition_flag_products(edition=newest, user=user)
+        if not flagged:
+            return []
+        codes = ", ".join(product.code for product in flagged)
+        return [
+            str(MSG_FLAGGED_AFTER_IMPORT % {"edition": newest.code, "codes": codes})
+        ]
 
     def export_queryset(self, queryset=None):
         return (

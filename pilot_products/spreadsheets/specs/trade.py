@@ -58,6 +58,7 @@ def _write_simple(spec, candidates, user_id, reason):
         key_fields=spec.key_fields,
         user_id=user_id,
         reason=reason,
+        progress=spec.report_written,
     )
 
 
@@ -271,13 +272,14 @@ class ListingsSpec(Spec):
         }
         ids = list(self.wholesalers.values())
         attnames = [f.attname for f in Listing._meta.concrete_fields]
+        self.existing_attnames = attnames
+        wholesaler, sku = attnames.index("wholesaler_id"), attnames.index("sku")
         self.existing = {}
         for start in range(0, len(ids), 500):
             for row in Listing.objects.filter(
                 wholesaler_id__in=ids[start : start + 500]
             ).values_list(*attnames):
-                state = dict(zip(attnames, row, strict=True))
-                self.existing[(state["wholesaler_id"], state["sku"])] = state
+                self.existing[(row[wholesaler], row[sku])] = row
         self.tiers: dict[int, list[tuple[int, Any]]] = {}
         for start in range(0, len(ids), 500):
             for listing_id, quantity, price in (
@@ -371,6 +373,7 @@ class ListingsSpec(Spec):
             key_fields=self.key_fields,
             user_id=user_id,
             reason=reason,
+            progress=self.report_written,
         )
         replaced = [c.instance.pk for c in updates if c.extra is not None]
         table = connection.ops.quote_name(PriceTier._meta.db_table)
@@ -407,8 +410,15 @@ class ListingsSpec(Spec):
                 return
             last = chunk[-1][0]
             tiers: dict[int, list[str]] = {}
+            first = chunk[0][0]
+            # A dense chunk (the usual case) asks for a pk range: no 2,000 parameters.
+            in_chunk = (
+                {"listing_id__gte": first, "listing_id__lte": last}
+                if last - first < 2 * len(chunk)
+                else {"listing_id__in": [row[0] for row in chunk]}
+            )
             for listing_id, quantity, price in (
-                PriceTier.objects.filter(listing_id__in=[row[0] for row in chunk])
+                PriceTier.objects.filter(**in_chunk)
                 .order_by("listing_id", "min_quantity")
                 .values_list("listing_id", "min_quantity", "unit_price")
             ):
