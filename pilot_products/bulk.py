@@ -25,20 +25,13 @@ def _adapter(field: models.Field):
     return None
 
 
-def insert_rows(
-    model: type[models.Model],
-    field_names: Sequence[str],
+def _execute_in_batches(
+    sql: str,
+    fields: Sequence[models.Field],
     rows: Iterable[Sequence[Any]],
-    batch_size: int = 5_000,
+    batch_size: int,
 ) -> int:
-    """Insert ``rows`` (tuples in ``field_names`` order) into ``model``'s table."""
-    fields = [model._meta.get_field(name) for name in field_names]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
-        f"({columns}) VALUES ({placeholders})"
-    )
+    """Run ``sql`` once per row, adapting values per column, ``batch_size`` at a time."""
     adapters = [(index, _adapter(field)) for index, field in enumerate(fields)]
     adapters = [(index, adapt) for index, adapt in adapters if adapt is not None]
     count = 0
@@ -58,6 +51,23 @@ def insert_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def insert_rows(
+    model: type[models.Model],
+    field_names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    batch_size: int = 5_000,
+) -> int:
+    """Insert ``rows`` (tuples in ``field_names`` order) into ``model``'s table."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+        f"({columns}) VALUES ({placeholders})"
+    )
+    return _execute_in_batches(sql, fields, rows, batch_size)
 
 
 def update_rows(
@@ -75,22 +85,4 @@ def update_rows(
         f"UPDATE {connection.ops.quote_name(model._meta.db_table)} "
         f"SET {assignments} WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s"
     )
-    adapters = [(index, _adapter(field)) for index, field in enumerate(fields)]
-    adapters = [(index, adapt) for index, adapt in adapters if adapt is not None]
-    count = 0
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            values = list(row)
-            for index, adapt in adapters:
-                if values[index] is not None:
-                    values[index] = adapt(values[index])
-            batch.append(values)
-            if len(batch) >= batch_size:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+    return _execute_in_batches(sql, fields, rows, batch_size)
