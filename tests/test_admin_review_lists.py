@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from pilot_products.admin.catalogue import MSG_BULK_SUMMARY, MSG_SKIPPED
+from pilot_products.admin.products import MSG_BULK_SUMMARY, MSG_SKIPPED
 from pilot_products.eligibility import LABEL_LINES_ON_LIST, MSG_LINES_NOT_ON_LIST
 from pilot_products.models import PilotCategory, PilotList, PilotProduct, ReviewStatus
 from pilot_products.services import review

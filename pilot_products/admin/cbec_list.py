@@ -1,0 +1,89 @@
+"""Admin for the CBEC retail import list: categories, tariff lines, editions, entries."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
+from pilot_products.models import (
+    CbecCategory,
+    CbecListEdition,
+    CbecListEntry,
+    TariffLine,
+)
+from pilot_products.resources import (
+    CategoryResource,
+    CbecEntryResource,
+    TariffLineResource,
+)
+
+
+@admin.register(CbecCategory)
+class CbecCategoryAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [CategoryResource]
+    list_display = ["code", "name_zh", "name_en", "parent", "sort_order"]
+    list_filter = ["parent"]
+    search_fields = ["code", "name_zh", "name_en"]
+    list_select_related = ["parent"]
+
+
+class CbecListEntryInline(admin.TabularInline):
+    model = CbecListEntry
+    fields = ["edition", "row_number", "restriction", "remark", "verified"]
+    extra = 0
+    autocomplete_fields = ["edition"]
+
+
+@admin.register(TariffLine)
+class TariffLineAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [TariffLineResource]
+    list_display = ["code", "name_zh", "name_en", "category"]
+    list_filter = ["category", "cbec_entries__edition"]
+    search_fields = ["code", "name_zh", "name_en"]
+    list_select_related = ["category"]
+    autocomplete_fields = ["category"]
+    inlines = [CbecListEntryInline]
+
+
+@admin.register(CbecListEdition)
+class CbecListEditionAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "issued_on",
+        "effective_on",
+        "official_line_count",
+        "entry_count",
+    ]
+    search_fields = ["code", "name_zh", "name_en", "announcement"]
+
+    def get_queryset(self, request):
+
+        return super().get_queryset(request).annotate(_entry_count=Count("entries"))
+
+    @admin.display(description=_("lines held"), ordering="_entry_count")
+    def entry_count(self, edition):
+        return edition._entry_count
+
+
+@admin.register(CbecListEntry)
+class CbecListEntryAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [CbecEntryResource]
+    list_display = [
+        "edition",
+        "row_number",
+        "tariff_line",
+        "restriction",
+        "remark",
+        "verified",
+    ]
+    list_filter = ["edition", "restriction", "verified", "tariff_line__category"]
+    search_fields = [
+        "tariff_line__code",
+        "tariff_line__name_zh",
+        "tariff_line__name_en",
+        "remark",
+    ]
+    list_select_related = ["edition", "tariff_line"]
+    autocomplete_fields = ["edition", "tariff_line"]
