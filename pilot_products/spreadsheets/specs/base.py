@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pilot_products.models import Wholesaler
 
 from ..columns import Column
+from ..writing import write_instances
 
 MSG_UNKNOWN = _("No %(what)s with the code “%(code)s” exists.")
 MSG_REQUIRED = _("This cell must not be empty.")
@@ -117,7 +118,18 @@ class Spec:
         return None
 
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
-        raise NotImplementedError
+        """Create the new rows and update the changed ones in bulk, with history."""
+        write_instances(
+            self.model,
+            creates=[c.instance for c in candidates if c.action == NEW],
+            updates=[
+                c.instance for c in candidates if c.action not in (NEW, UNCHANGED)
+            ],
+            key_fields=self.key_fields,
+            user_id=user_id,
+            reason=reason,
+            progress=self.report_written,
+        )
 
     def report_written(self, done: int) -> None:
         """Called while writing with the rows written so far (the engine sets it)."""

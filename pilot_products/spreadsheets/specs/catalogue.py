@@ -20,8 +20,7 @@ from pilot_products.services.review import cbec_edition_flag_products
 
 from .. import cells
 from ..columns import Column
-from ..writing import write_instances
-from .base import NEW, UNCHANGED, Spec, add_error
+from .base import UNCHANGED, Spec, add_error
 
 MSG_UNKNOWN_CATEGORY = _("No CBEC category with the code “%(code)s” exists.")
 MSG_PARENT_BELOW = _(
@@ -134,18 +133,6 @@ class TariffLinesSpec(Spec):
             if fields["category_id"] is None:
                 add_error(errors, "category", MSG_UNKNOWN_CATEGORY % {"code": code})
 
-    def write(self, candidates, user_id, reason):
-        write_instances(
-            TariffLine,
-            creates=[c.instance for c in candidates if c.action == NEW],
-            updates=[
-                c.instance for c in candidates if c.action not in (NEW, UNCHANGED)
-            ],
-            key_fields=self.key_fields,
-            user_id=user_id,
-            reason=reason,
-        )
-
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).select_related("category")
 
@@ -192,18 +179,6 @@ class CbecEntriesSpec(Spec):
                 add_error(
                     errors, "tariff_line", MSG_UNKNOWN_TARIFF_LINE % {"code": line}
                 )
-
-    def write(self, candidates, user_id, reason):
-        write_instances(
-            CbecListEntry,
-            creates=[c.instance for c in candidates if c.action == NEW],
-            updates=[
-                c.instance for c in candidates if c.action not in (NEW, UNCHANGED)
-            ],
-            key_fields=self.key_fields,
-            user_id=user_id,
-            reason=reason,
-        )
 
     def after_write(self, candidates, user):
         """Flag approved products off the newest edition, if the file touched it.

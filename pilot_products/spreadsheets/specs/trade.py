@@ -50,18 +50,6 @@ def booth_text(district, gate, floor, street, number) -> str:
     return f"{district}区 {gate_part}{floor}楼 {street}街 {number}"
 
 
-def _write_simple(spec, candidates, user_id, reason):
-    write_instances(
-        spec.model,
-        creates=[c.instance for c in candidates if c.action == NEW],
-        updates=[c.instance for c in candidates if c.action not in (NEW, UNCHANGED)],
-        key_fields=spec.key_fields,
-        user_id=user_id,
-        reason=reason,
-        progress=spec.report_written,
-    )
-
-
 class WholesalersSpec(Spec):
     name = "wholesalers"
     model = Wholesaler
@@ -85,9 +73,6 @@ class WholesalersSpec(Spec):
         self.existing = {
             (state["credit_code"],): state for state in Wholesaler.objects.values()
         }
-
-    def write(self, candidates, user_id, reason):
-        _write_simple(self, candidates, user_id, reason)
 
     def export_rows(self, queryset):
         for w in queryset.iterator(chunk_size=CHUNK):
@@ -148,9 +133,6 @@ class BoothsSpec(Spec):
             and instance.lease_end < instance.lease_start
         ):
             add_error(errors, "lease_end", MSG_LEASE_ORDER)
-
-    def write(self, candidates, user_id, reason):
-        _write_simple(self, candidates, user_id, reason)
 
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).select_related("wholesaler")
