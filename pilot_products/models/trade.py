@@ -113,6 +113,12 @@ class BoothManager(models.Manager.from_queryset(BoothQuerySet)):
         return self.get(district=district, floor=floor, street=street, number=number)
 
 
+def booth_address(district, gate, floor, street, number) -> str:
+    """Write a booth the way people in Yiwu do: 5区 7门 1楼 12街 12345."""
+    gate_part = f"{gate}门 " if gate else ""
+    return f"{district}区 {gate_part}{floor}楼 {street}街 {number}"
+
+
 class Booth(models.Model):
     """A stall in Yiwu International Trade City, written like 5区 1楼 12街 12345."""
 
@@ -177,12 +183,9 @@ class Booth(models.Model):
 
     @property
     def address(self) -> str:
-        """Write the booth the way people in Yiwu do: 5区 7门 1楼 12街 12345."""
-        parts = [f"{self.district}区"]
-        if self.gate:
-            parts.append(f"{self.gate}门")
-        parts += [f"{self.floor}楼", f"{self.street}街", self.number]
-        return " ".join(parts)
+        return booth_address(
+            self.district, self.gate, self.floor, self.street, self.number
+        )
 
     @property
     def pavilion(self) -> str:

@@ -18,6 +18,7 @@ from pilot_products.models import (
     Wholesaler,
     WholesalerStatus,
 )
+from pilot_products.models.trade import booth_address
 from pilot_products.rules import listing_rule_errors
 from pilot_products.validators import validate_credit_code, validate_price_tiers
 
@@ -43,11 +44,6 @@ def credit_code(value: Any) -> str:
     if code:
         validate_credit_code(code)
     return code
-
-
-def booth_text(district, gate, floor, street, number) -> str:
-    gate_part = f"{gate}门 " if gate else ""
-    return f"{district}区 {gate_part}{floor}楼 {street}街 {number}"
 
 
 class WholesalersSpec(Spec):
@@ -304,7 +300,7 @@ class ListingsSpec(Spec):
                 booth = self.booths.get(location)
                 if booth is None:
                     district, floor, street, number = location
-                    address = booth_text(district, "", floor, street, number)
+                    address = booth_address(district, "", floor, street, number)
                     add_error(errors, "booth", MSG_UNKNOWN_BOOTH % {"address": address})
                 else:
                     fields["booth_id"], self._booth_owner = booth
@@ -412,7 +408,7 @@ class ListingsSpec(Spec):
                 yield [
                     credit, sku, product, code, title_zh, title_en, brand, origin,
                     unit, price, moq, stock,
-                    booth_text(district, gate, floor, street, number)
+                    booth_address(district, gate, floor, street, number)
                     if number else "",
                     status, ";".join(tiers.get(pk, ())),
                 ]  # fmt: skip
