@@ -1,16 +1,19 @@
 """The import engine every entry point uses: admin, command line and portal.
 
-One pass reads and checks the file, parses every cell strictly, fetches what the
-rules need for the whole file at once, and validates every row like a form would.
-Only a file without a single invalid row is written, in one transaction, in
-batches, with history. Every run, dry or real, leaves an ImportRecord.
+The file is read and checked whole, then its rows go through in slices: each
+slice's cells are parsed strictly, what the rules need for it is fetched at once,
+and every row is validated like a form would. Only a file without a single invalid
+row is written, in one transaction, in batches, with history. Every run, dry or
+real, leaves an ImportRecord.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as gettext_now
@@ -20,8 +23,8 @@ from pilot_products import security_log
 from pilot_products.models import ImportOutcome, ImportRecord
 
 from .columns import MSG_EMPTY_HEADER, column_letter, match_headers
-from .reading import FileRejected, read_table
-from .specs import NEW, SPECS, UNCHANGED, UPDATED, RowInvalid, Scope
+from .reading import FileRejected, Table, read_table
+from .specs import NEW, SPECS, UNCHANGED, UPDATED, Candidate, RowInvalid, Scope
 
 MSG_DUPLICATE_ROW = _(
     "This row repeats row %(row)s: each %(key)s may appear only once."
@@ -38,7 +41,12 @@ MSG_NOTHING_WRITTEN = _(
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
+def _slice_rows() -> int:
+    """Rows validated (and written) at a time: memory grows with it, speed barely."""
+    return max(int(getattr(settings, "IMPORT_SLICE_ROWS", 10_000)), 1)
+
+
+@dataclass(slots=True)
 class RowError:
     """A message for the user: Excel row number and the header as they wrote it."""
 
@@ -47,8 +55,10 @@ class RowError:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RowChange:
+    """What a valid row does; kept for every row of the file, hence the slots."""
+
     row: int
     action: str
     key: str
@@ -74,8 +84,6 @@ class ImportResult:
     record: ImportRecord | None = None
     #: What the import changed besides its own rows (e.g. products flagged for review).
     notices: list[str] = field(default_factory=list)
-    spec: Any = None
-    candidates: list = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -129,7 +137,7 @@ def run_import(
         dry_run=dry_run,
     )
     try:
-        _validate(result, data, Scope(user=user, wholesaler=wholesaler), report)
+        table = read_table(file_name, data)
     except FileRejected as rejected:
         result.errors.append(RowError(None, "", str(rejected.message)))
         security_log.upload_rejected(
@@ -139,136 +147,161 @@ def run_import(
             size=len(data),
             user=user if request is None else security_log.FROM_REQUEST,
         )
-    if result.errors:
-        result.outcome = ImportOutcome.REJECTED
-        if not result.message:
-            result.message = result.errors[0].message
-    elif dry_run:
-        result.outcome = ImportOutcome.PREVIEWED
     else:
-        _write(result, user, report)
+        _import_table(result, table, Scope(user=user, wholesaler=wholesaler), report)
+    if result.outcome != ImportOutcome.FAILED:
+        result.outcome = _outcome(result)
+    if result.errors and not result.message:
+        result.message = result.errors[0].message
     result.record = _record(result, user, wholesaler)
     security_log.import_recorded(result.record, request=request)
     return result
 
 
-def _validate(result: ImportResult, data: bytes, scope: Scope, report) -> None:
-    table = read_table(result.file_name, data)
+def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> None:
+    """Validate the rows slice by slice and, for a real import, write each valid one.
+
+    A real import runs in one transaction: a slice is written once validated, and
+    the first invalid row anywhere stops the writing and rolls everything back, so
+    nothing is written unless every row is valid. Slices keep memory flat: only one
+    slice's cells, parsed values, current database state and model instances are
+    held at a time (100,000 rows at once took more than 500 MB).
+    """
     result.file_format, result.encoding = table.file_format, table.encoding
     result.headers = table.headers
     result.rows_total = len(table.rows)
-    report("read", len(table.rows), len(table.rows))
+    report("read", result.rows_total, result.rows_total)
     spec = SPECS[result.resource](scope)
-    result.spec = spec
     mapping, header_errors = match_headers(
         spec.columns, table.headers, optional=spec.optional_columns()
     )
     if header_errors:
         result.errors += [RowError(1, "", message) for message in header_errors]
         return
-    header_of = {column.key: table.headers[index] for index, column in mapping.items()}
-    present = set(header_of)
-    width = len(table.headers)
-    # Memory (100,000 rows): a valid row's values are kept as a tuple in ``keys``
-    # order (a dict per row costs about 50 MB more); each record is let go once
-    # checked, and a preview keeps no model instances.
-    keys = [column.key for column in mapping.values()]
-    no_errors: dict[str, list[str]] = {}
-    records: list[tuple[int, tuple | None, list[Any], dict[str, list[str]]] | None]
-    records = []
-    rows, table.rows = table.rows, []
-    for row_number, cells in rows:
+    rows = _RowChecker(spec, mapping, table.headers, result)
+    user = (
+        scope.user if scope.user is not None and scope.user.is_authenticated else None
+    )
+    writing = not result.dry_run
+    stage = "import" if writing else "validate"
+    reason = gettext_now("Spreadsheet import of %(file)s") % {"file": result.file_name}
+    spec.start()
+    try:
+        with transaction.atomic() if writing else nullcontext():
+            for done, candidates in rows.check_in_slices(table):
+                if writing and not result.errors:
+                    spec.write(
+                        [c for c in candidates if c.action != UNCHANGED],
+                        user.pk if user else None,
+                        reason,
+                    )
+                report(stage, done, result.rows_total)
+            if result.errors:
+                result.message = str(
+                    MSG_NOTHING_WRITTEN % {"count": len(result.rejected_rows)}
+                )
+                if writing:
+                    transaction.set_rollback(True)
+            elif writing:
+                result.notices = spec.after_write(user)
+    except DatabaseError as error:
+        if not writing:
+            raise
+        result.outcome = ImportOutcome.FAILED
+        result.message = str(MSG_WRITE_FAILED % {"error": error})
+        result.errors.append(RowError(None, "", result.message))
+
+
+def _outcome(result: ImportResult) -> str:
+    if result.errors:
+        return ImportOutcome.REJECTED
+    return ImportOutcome.PREVIEWED if result.dry_run else ImportOutcome.IMPORTED
+
+
+class _RowChecker:
+    """Parses and validates rows like a form would, remembering keys across slices."""
+
+    def __init__(self, spec, mapping, headers: list[str], result: ImportResult):
+        self.spec, self.mapping, self.result = spec, mapping, result
+        self.width = len(headers)
+        self.header_of = {
+            column.key: headers[index] for index, column in mapping.items()
+        }
+        self.present = set(self.header_of)
+        self.key_columns = [spec.column_of.get(name, name) for name in spec.key_fields]
+        self.key_label = " + ".join(
+            self.header_of.get(key, key) for key in self.key_columns
+        )
+        #: First row of each natural key, to reject repeats anywhere in the file.
+        self.seen: dict[tuple, int] = {}
+
+    def check_in_slices(self, table: Table) -> Iterator[tuple[int, list[Candidate]]]:
+        """Yield (rows done, valid candidates) per slice, letting go of each slice's cells."""
+        rows, table.rows = table.rows, []
+        rows.reverse()
+        size, done = _slice_rows(), 0
+        while rows:
+            batch = [rows.pop() for _ in range(min(size, len(rows)))]
+            done += len(batch)
+            yield done, self.check(batch)
+
+    def check(self, batch: list[tuple[int, list[Any]]]) -> list[Candidate]:
+        parsed = [(number, cells, *self.parse(cells)) for number, cells in batch]
+        self.spec.prepare([values for _n, _c, values, errors in parsed if not errors])
+        candidates = []
+        for row_number, cells, values, errors in parsed:
+            if not errors:
+                try:
+                    candidate = self.spec.build(row_number, values, self.present)
+                except RowInvalid as invalid:
+                    errors = invalid.errors
+                else:
+                    errors = self.repeated(candidate)
+            if errors:
+                self.reject(row_number, cells, errors)
+            else:
+                candidates.append(candidate)
+                self.result.changes.append(self.change(candidate, values))
+        return candidates
+
+    def parse(self, cells: list[Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
         values: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
-        for index, column in mapping.items():
+        for index, column in self.mapping.items():
             raw = cells[index] if index < len(cells) else None
             try:
                 values[column.key] = column.parse(raw)
             except ValidationError as error:
                 errors.setdefault(column.key, []).extend(error.messages)
-        for index in range(width, len(cells)):
+        for index in range(self.width, len(cells)):
             if cells[index] not in (None, ""):
                 errors.setdefault("", []).append(
                     str(MSG_EMPTY_HEADER % {"letter": column_letter(index)})
                 )
                 break
-        if errors:
-            records.append((row_number, None, cells, errors))
-        else:
-            records.append((row_number, tuple(values.values()), cells, no_errors))
-    del rows
-    report("parse", len(records), len(records))
-    spec.prepare(
-        dict(zip(keys, packed, strict=True))
-        for _row, packed, _cells, _errors in records
-        if packed is not None
-    )
-    key_columns = [spec.column_of.get(name, name) for name in spec.key_fields]
-    key_label = " + ".join(header_of.get(key, key) for key in key_columns)
-    seen: dict[tuple, int] = {}
-    candidates = []
-    for done in range(1, len(records) + 1):
-        row_number, packed, cells, errors = records[done - 1]
-        records[done - 1] = None
-        values = {} if packed is None else dict(zip(keys, packed, strict=True))
-        if not errors:
-            try:
-                candidate = spec.build(row_number, values, present)
-            except RowInvalid as invalid:
-                errors = invalid.errors
-            else:
-                first = seen.setdefault(candidate.key, row_number)
-                if first != row_number:
-                    errors = {
-                        "": [str(MSG_DUPLICATE_ROW % {"row": first, "key": key_label})]
-                    }
-                else:
-                    if not result.dry_run:
-                        candidates.append(candidate)
-                    key_text = " / ".join(
-                        str(values.get(key, "")) for key in key_columns if key in values
-                    )
-                    result.changes.append(
-                        RowChange(
-                            row_number,
-                            candidate.action,
-                            key_text,
-                            [header_of.get(key, key) for key in candidate.changed],
-                        )
-                    )
-        if errors:
-            messages = []
-            for column_key, column_messages in errors.items():
-                header = header_of.get(column_key, "")
-                for message in column_messages:
-                    result.errors.append(RowError(row_number, header, str(message)))
-                    messages.append(f"{header}: {message}" if header else str(message))
-            result.rejected_rows.append((row_number, cells, messages))
-        if done % 10_000 == 0:
-            report("validate", done, len(records))
-    report("validate", len(records), len(records))
-    result.candidates = candidates
-    if result.rejected_rows:
-        result.message = str(MSG_NOTHING_WRITTEN % {"count": len(result.rejected_rows)})
+        return values, errors
 
+    def repeated(self, candidate: Candidate) -> dict[str, list[str]]:
+        first = self.seen.setdefault(candidate.key, candidate.row)
+        if first == candidate.row:
+            return {}
+        return {"": [str(MSG_DUPLICATE_ROW % {"row": first, "key": self.key_label})]}
 
-def _write(result: ImportResult, user, report) -> None:
-    spec = result.spec
-    changed = [c for c in result.candidates if c.action != UNCHANGED]
-    reason = gettext_now("Spreadsheet import of %(file)s") % {"file": result.file_name}
-    user_id = user.pk if user is not None and user.is_authenticated else None
-    spec.report_written = lambda done: report("write", done, len(changed))
-    try:
-        with transaction.atomic():
-            spec.write(changed, user_id, reason)
-            result.notices = spec.after_write(changed, user if user_id else None)
-    except DatabaseError as error:
-        result.outcome = ImportOutcome.FAILED
-        result.message = str(MSG_WRITE_FAILED % {"error": error})
-        result.errors.append(RowError(None, "", result.message))
-        return
-    report("write", len(changed), len(changed))
-    result.outcome = ImportOutcome.IMPORTED
+    def change(self, candidate: Candidate, values: dict[str, Any]) -> RowChange:
+        key_text = " / ".join(
+            str(values.get(key, "")) for key in self.key_columns if key in values
+        )
+        changed = [self.header_of.get(key, key) for key in candidate.changed]
+        return RowChange(candidate.row, candidate.action, key_text, changed)
+
+    def reject(self, row_number: int, cells: list[Any], errors: dict) -> None:
+        messages = []
+        for column_key, column_messages in errors.items():
+            header = self.header_of.get(column_key, "")
+            for message in column_messages:
+                self.result.errors.append(RowError(row_number, header, str(message)))
+                messages.append(f"{header}: {message}" if header else str(message))
+        self.result.rejected_rows.append((row_number, cells, messages))
 
 
 def _record(result: ImportResult, user, wholesaler) -> ImportRecord:

@@ -17,8 +17,6 @@ from pilot_products.bulk import insert_rows, update_rows
 
 HISTORY_CREATED = "+"
 HISTORY_CHANGED = "~"
-#: Rows per progress report while writing (each report is one executemany or more).
-PROGRESS_BATCH = 10_000
 
 
 def _data_fields(model: type[models.Model]) -> list[models.Field]:
@@ -37,14 +35,11 @@ def write_instances(
     key_fields: Sequence[str],
     user_id: int | None,
     reason: str,
-    progress: Callable[[int], None] | None = None,
 ) -> dict[tuple, int]:
     """Insert ``creates``, update ``updates``, write history; return new pks by key.
 
     ``key_fields`` are the attnames of the natural key, used to find the new rows.
-    ``progress`` is called with the number of rows written so far, batch by batch.
     """
-    report = progress or (lambda _done: None)
     now = timezone.now()
     fields = _data_fields(model)
     for instance in [*creates, *updates]:
@@ -60,16 +55,9 @@ def write_instances(
     new_pks: dict[tuple, int] = {}
     if creates:
         newest_before = model.objects.aggregate(newest=Max("pk"))["newest"] or 0
-        for start in range(0, len(creates), PROGRESS_BATCH):
-            insert_rows(
-                model,
-                names,
-                (
-                    [vars(obj)[name] for name in attnames]
-                    for obj in creates[start : start + PROGRESS_BATCH]
-                ),
-            )
-            report(min(start + PROGRESS_BATCH, len(creates)))
+        insert_rows(
+            model, names, ([vars(obj)[name] for name in attnames] for obj in creates)
+        )
         wanted = {
             tuple(getattr(obj, name) for name in key_fields): obj for obj in creates
         }
@@ -80,16 +68,11 @@ def write_instances(
             if obj is not None:
                 obj.pk = pk
                 new_pks[tuple(key)] = pk
-    for start in range(0, len(updates), PROGRESS_BATCH):
-        update_rows(
-            model,
-            names,
-            (
-                [*(vars(obj)[name] for name in attnames), obj.pk]
-                for obj in updates[start : start + PROGRESS_BATCH]
-            ),
-        )
-        report(len(creates) + min(start + PROGRESS_BATCH, len(updates)))
+    update_rows(
+        model,
+        names,
+        ([*(vars(obj)[name] for name in attnames), obj.pk] for obj in updates),
+    )
     if _has_history(model):
         write_history(model, creates, HISTORY_CREATED, user_id, reason, now)
         write_history(model, updates, HISTORY_CHANGED, user_id, reason, now)

@@ -1,6 +1,6 @@
 """What every resource spec shares: building, validating and diffing one row."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -92,10 +92,13 @@ class Spec:
         """Required columns that this scope may leave out."""
         return set()
 
-    def prepare(self, records: Iterable[dict[str, Any]]) -> None:
-        """Fetch what validation needs for all rows at once (lookups, existing).
+    def start(self) -> None:
+        """Fetch, once per file, what validation needs whatever the rows are."""
 
-        ``records`` are the parsed values of the valid rows, to be read once.
+    def prepare(self, records: list[dict[str, Any]]) -> None:
+        """Fetch what one slice of rows needs (lookups, existing rows) at once.
+
+        ``records`` are the parsed values of the slice's rows that parsed cleanly.
         """
 
     def resolve(
@@ -118,7 +121,10 @@ class Spec:
         return None
 
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
-        """Create the new rows and update the changed ones in bulk, with history."""
+        """Create the new rows and update the changed ones in bulk, with history.
+
+        Called once per slice of the file, inside the import's transaction.
+        """
         write_instances(
             self.model,
             creates=[c.instance for c in candidates if c.action == NEW],
@@ -128,14 +134,13 @@ class Spec:
             key_fields=self.key_fields,
             user_id=user_id,
             reason=reason,
-            progress=self.report_written,
         )
 
-    def report_written(self, done: int) -> None:
-        """Called while writing with the rows written so far (the engine sets it)."""
+    def after_write(self, user) -> list[str]:
+        """Follow-up writes once every slice is written, in the import's transaction.
 
-    def after_write(self, candidates: list[Candidate], user) -> list[str]:
-        """Follow-up writes in the import's transaction; return messages for the user."""
+        Return messages for the user (e.g. which products were flagged for review).
+        """
         return []
 
     def export_queryset(self, queryset=None) -> models.QuerySet:

@@ -54,7 +54,7 @@ class CategoriesSpec(Spec):
         Column("sort_order", "排序", cells.integer, "sort_order", example=10),
     )  # fmt: skip
 
-    def prepare(self, records):
+    def start(self):
         self.codes = dict(CbecCategory.objects.values_list("code", "pk"))
         self.known = set(self.codes)
         self.existing = {
@@ -120,7 +120,7 @@ class TariffLinesSpec(Spec):
                example="food"),
     )  # fmt: skip
 
-    def prepare(self, records):
+    def start(self):
         self.categories = dict(CbecCategory.objects.values_list("code", "pk"))
         self.existing = {
             (state["code"],): state for state in TariffLine.objects.values()
@@ -159,9 +159,10 @@ class CbecEntriesSpec(Spec):
         Column("verified", "已核对", cells.boolean, "verified", example="no"),
     )  # fmt: skip
 
-    def prepare(self, records):
+    def start(self):
         self.editions = dict(CbecListEdition.objects.values_list("code", "pk"))
         self.lines = dict(TariffLine.objects.values_list("code", "pk"))
+        self.touched_editions: set[int] = set()
         self.existing = {
             (state["edition_id"], state["tariff_line_id"]): state
             for state in CbecListEntry.objects.values()
@@ -180,15 +181,18 @@ class CbecEntriesSpec(Spec):
                     errors, "tariff_line", MSG_UNKNOWN_TARIFF_LINE % {"code": line}
                 )
 
-    def after_write(self, candidates, user):
+    def write(self, candidates, user_id, reason):
+        super().write(candidates, user_id, reason)
+        self.touched_editions.update(c.instance.edition_id for c in candidates)
+
+    def after_write(self, user):
         """Flag approved products off the newest edition, if the file touched it.
 
         Only the newest edition decides (as when reference data is loaded): a
         correction to an older edition must not flag products approved since.
         """
-        touched = {c.instance.edition_id for c in candidates if c.action != UNCHANGED}
         newest = CbecListEdition.objects.order_by("-effective_on").first()
-        if newest is None or newest.pk not in touched:
+        if newest is None or newest.pk not in self.touched_editions:
             return []
         flagged = cbec_edition_flag_products(edition=newest, user=user)
         if not flagged:
@@ -241,7 +245,7 @@ class PilotProductsSpec(Spec):
     )  # fmt: skip
     extra_column = "tariff_lines"
 
-    def prepare(self, records):
+    def start(self):
         self.lines = dict(TariffLine.objects.values_list("code", "pk"))
         self.existing = {
             (state["code"],): state for state in PilotProduct.objects.values()
