@@ -5,10 +5,12 @@ import os
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
+from pilot_products.spreadsheets.cells import money
 from pilot_products.spreadsheets.exporting import cell_value, write_xlsx
 from pilot_products.spreadsheets.reading import read_table
 from pilot_products.spreadsheets.xlsx_stream import column_letters
@@ -47,6 +49,18 @@ def test_cells_keep_kind_codes_as_text_and_formulas_escaped():
     # XML cannot hold most control characters: they are dropped, TAB is kept.
     assert sheet["D3"].value == "bell and tab\tkept"
     assert [c.value for c in sheet[4]][2] == 0
+
+
+def test_amounts_are_numbers_excel_can_sum_shown_with_two_decimals():
+    data = _workbook(
+        ["price", "code"], [[Decimal("12.50"), "0012"], [Decimal("3"), "0013"]]
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [sheet["A2"].value, sheet["A3"].value] == [12.5, 3]
+    assert sheet["A2"].data_type == "n"
+    assert sheet["A2"].number_format == "0.00"
+    # Read back by the importer, the number is the same amount to the fen.
+    assert money(read_table("export.xlsx", data).rows[0][1][0]) == Decimal("12.50")
 
 
 def test_no_shared_strings_and_reads_back_through_the_import_reader():

@@ -43,7 +43,8 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Decimal):
-        return str(value)
+        # Kept a number: CSV writes it as text anyway, XLSX as a number Excel sums.
+        return value
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
