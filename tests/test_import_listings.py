@@ -161,9 +161,20 @@ def test_chinese_headers_and_rules_with_row_and_column(trade):
     row = listing_row(wholesaler, product, foreign_booth, tiers="5:12.50")
     result = run_import("listings", file_name="l.csv", data=csv_bytes([headers, row]))
     assert _errors(result) == [
-        (2, "摊位", str(MSG_BOOTH_NOT_OWN)),
+        (2, "商位", str(MSG_BOOTH_NOT_OWN)),
         (2, "阶梯价", str(MSG_TIERS_FIRST_AT_MOQ)),
     ]
+
+
+def test_files_with_the_older_booth_header_still_import(trade):
+    """Templates once said 摊位 where the pages say 商位: both headers are read."""
+    wholesaler, product, booth = trade
+    headers = [column.header_zh for column in ListingsSpec.columns]
+    headers[headers.index("商位")] = "摊位"
+    row = listing_row(wholesaler, product, booth)
+    result = run_import("listings", file_name="l.csv", data=csv_bytes([headers, row]))
+    assert _errors(result) == []
+    assert Listing.objects.get(sku="SKU-1").booth == booth
 
 
 def test_unknown_and_missing_columns_are_reported_before_rows(trade):

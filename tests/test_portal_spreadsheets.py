@@ -7,11 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from pilot_products.models import ImportOutcome, ImportRecord, Listing
 from pilot_products.rules import MSG_BOOTH_NOT_OWN
 from pilot_products.spreadsheets.engine import MSG_NOTHING_WRITTEN
+from pilot_products.spreadsheets.specs import ListingsSpec
 from pilot_products.spreadsheets.specs.trade import MSG_OTHER_WHOLESALER
+from pilot_products.spreadsheets.workbooks import REQUIRED_FILL
 from tests import factories
 from tests.spreadsheet_helpers import (
     LISTING_HEADERS,
@@ -177,3 +180,21 @@ def test_dashboard_and_navigation_lead_to_the_spreadsheet_pages(portal):
     home = portal.get(spreadsheets).content.decode()
     assert f'href="{spreadsheets}" aria-current="page">Spreadsheets</a>' in home
     assert reverse("pilot_products:spreadsheet-template") in home
+
+
+def test_portal_template_carries_the_wholesalers_own_credit_code(portal, wholesaler_a):
+    response = portal.get(reverse("pilot_products:spreadsheet-template"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    wholesaler = headers.index(ListingsSpec.columns[0].header)
+    sku = headers.index("货号 (sku)")
+    assert sheet.cell(row=2, column=wholesaler + 1).value == wholesaler_a.credit_code
+    # The credit code is optional here (the server knows whose upload it is), the
+    # SKU is not: only required headers are highlighted.
+    assert sheet.cell(row=1, column=wholesaler + 1).fill.fgColor.rgb != (
+        REQUIRED_FILL.fgColor.rgb
+    )
+    assert sheet.cell(row=1, column=sku + 1).fill.fgColor.rgb == (
+        REQUIRED_FILL.fgColor.rgb
+    )

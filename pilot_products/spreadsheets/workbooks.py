@@ -24,18 +24,20 @@ def template_workbook(spec: Spec) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = spec.name[:31]
+    optional = spec.optional_columns()
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=escape_formula(column.header))
         header.font = Font(bold=True)
-        if column.required:
+        if column.required and column.key not in optional:
             header.fill = REQUIRED_FILL
-        example = sheet.cell(row=2, column=index, value=cell_value(column.example))
+        value = spec.example(column)
+        example = sheet.cell(row=2, column=index, value=cell_value(value))
         sheet.column_dimensions[letter].width = max(14, len(column.header) + 6)
         if column.is_code:
             for row in range(2, TEMPLATE_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = TEXT_FORMAT
-            example.value = str(column.example)
+            example.value = str(value)
         choices = column.choices or getattr(column.parse, "choices", ())
         if choices and not column.read_only:
             validation = DataValidation(
@@ -49,11 +51,12 @@ def template_workbook(spec: Spec) -> bytes:
         [gettext_now("Column"), gettext_now("Required"), gettext_now("Example")]
     )
     for column in spec.columns:
+        required = column.required and column.key not in optional
         notes.append(
             [
                 column.header,
-                gettext_now("yes") if column.required else gettext_now("no"),
-                escape_formula(str(column.example)),
+                gettext_now("yes") if required else gettext_now("no"),
+                escape_formula(str(spec.example(column))),
             ]
         )
     notes.append([])

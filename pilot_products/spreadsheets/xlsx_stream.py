@@ -12,8 +12,8 @@ result opens in Excel, WPS and LibreOffice and reads back through
 
 import re
 import zipfile
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
 

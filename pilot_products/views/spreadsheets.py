@@ -165,7 +165,8 @@ class TemplateDownloadView(WholesalerPortalMixin, View):
 
     def get(self, request, *args, **kwargs):
         response = HttpResponse(
-            template_workbook(ListingsSpec()), content_type=XLSX_CONTENT_TYPE
+            template_workbook(ListingsSpec(Scope(wholesaler=self.wholesaler))),
+            content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = (
             'attachment; filename="listings-template.xlsx"'

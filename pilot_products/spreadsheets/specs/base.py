@@ -92,6 +92,10 @@ class Spec:
         """Required columns that this scope may leave out."""
         return set()
 
+    def example(self, column: Column) -> Any:
+        """The value a blank template shows for ``column`` to this scope."""
+        return column.example
+
     def start(self) -> None:
         """Fetch, once per file, what validation needs whatever the rows are."""
 

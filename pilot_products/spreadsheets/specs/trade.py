@@ -118,8 +118,8 @@ class BoothsSpec(Spec):
         Column("gate", "门", cells.identifier, "gate", is_code=True, example="7"),
         Column("floor", "楼层", cells.integer, "floor", required=True, example=1),
         Column("street", "街", cells.integer, "street", required=True, example=12),
-        Column("number", "摊位号", cells.identifier, "number", required=True,
-               is_code=True, example="12345"),
+        Column("number", "商位号", cells.identifier, "number", required=True,
+               is_code=True, aliases=("摊位号",), example="12345"),
         Column("pavilion_zh", "国家馆（中文）", cells.text, "pavilion_zh",
                example="日本馆"),
         Column("pavilion_en", "国家馆（英文）", cells.text, "pavilion_en",
@@ -236,7 +236,7 @@ class ListingsSpec(Spec):
         Column("moq", "起批量", cells.integer, "moq", aliases=("最小起订量",),
                example=10),
         Column("stock", "库存", cells.integer, "stock", example=500),
-        Column("booth", "摊位", cells.booth_address,
+        Column("booth", "商位", cells.booth_address, aliases=("摊位",),
                example="5区 7门 1楼 12街 12345"),
         Column("status", "状态", cells.choice(ListingStatus), "status",
                choices=tuple(ListingStatus.values), example=ListingStatus.DRAFT),
@@ -245,7 +245,13 @@ class ListingsSpec(Spec):
     )  # fmt: skip
 
     def optional_columns(self):
+        """A wholesaler's own upload may leave out the credit code: it is theirs."""
         return {"wholesaler"} if self.scope.wholesaler else set()
+
+    def example(self, column):
+        if column.key == "wholesaler" and self.scope.wholesaler:
+            return self.scope.wholesaler.credit_code
+        return super().example(column)
 
     def start(self):
         own = self.scope.wholesaler
