@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from pilot_products import security_log
 from pilot_products.models import ImportOutcome, ImportRecord
@@ -33,9 +34,11 @@ MSG_WRITE_FAILED = _(
     "The data changed while the file was being imported, so nothing was written: "
     "preview the file again. (%(error)s)"
 )
-MSG_NOTHING_WRITTEN = _(
+MSG_NOTHING_WRITTEN = ngettext_lazy(
+    "%(count)s row is invalid: nothing was written. Fix it and upload the file again.",
     "%(count)s rows are invalid: nothing was written. Fix them and upload the file "
-    "again."
+    "again.",
+    "count",
 )
 
 Progress = Callable[[str, int, int], None]
