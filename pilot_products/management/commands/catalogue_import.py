@@ -33,7 +33,6 @@ class Command(BaseCommand):
             dry_run=dry_run,
             progress=self._progress,
         )
-        self.stderr.write("")
         for error in result.errors[:200]:
             where = f"row {error.row}" if error.row else "file"
             column = f", column “{error.column}”" if error.column else ""
@@ -54,8 +53,11 @@ class Command(BaseCommand):
             self.stdout.write(notice)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
+        """One bar per stage, redrawn in place; a finished stage ends its line so
+        that log lines and the summary never land in the middle of a bar."""
         width = 30
         filled = width * done // total if total else width
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r{stage:<9} [{bar}] {done:>7}/{total}")
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{stage:<9} [{bar}] {done:>7}/{total}{end}")
         sys.stderr.flush()
