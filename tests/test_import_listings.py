@@ -166,11 +166,12 @@ def test_chinese_headers_and_rules_with_row_and_column(trade):
     ]
 
 
-def test_files_with_the_older_booth_header_still_import(trade):
-    """Templates once said 摊位 where the pages say 商位: both headers are read."""
+@pytest.mark.parametrize("older", ["摊位", "摊位 (booth)"])
+def test_files_with_the_older_booth_header_still_import(trade, older):
+    """Exports and templates once said 摊位 where the pages say 商位: both are read."""
     wholesaler, product, booth = trade
-    headers = [column.header_zh for column in ListingsSpec.columns]
-    headers[headers.index("商位")] = "摊位"
+    headers = [column.header for column in ListingsSpec.columns]
+    headers[headers.index("商位 (booth)")] = older
     row = listing_row(wholesaler, product, booth)
     result = run_import("listings", file_name="l.csv", data=csv_bytes([headers, row]))
     assert _errors(result) == []

@@ -39,7 +39,10 @@ class Column:
         return f"{self.header_zh} ({self.key})"
 
     def accepted_headers(self) -> set[str]:
-        names = {self.key, self.header_zh, self.header, *self.aliases}
+        """Key, Chinese header and aliases, alone or bilingual as exports write them
+        (so a file exported under an older Chinese header still reads back)."""
+        names = {self.key, self.header_zh, *self.aliases}
+        names |= {f"{name} ({self.key})" for name in names}
         return {normalize_header(name) for name in names}
 
 

@@ -68,11 +68,12 @@ def write_instances(
             if obj is not None:
                 obj.pk = pk
                 new_pks[tuple(key)] = pk
-    update_rows(
-        model,
-        names,
-        ([*(vars(obj)[name] for name in attnames), obj.pk] for obj in updates),
-    )
+    if updates:
+        update_rows(
+            model,
+            names,
+            ([*(vars(obj)[name] for name in attnames), obj.pk] for obj in updates),
+        )
     if _has_history(model):
         write_history(model, creates, HISTORY_CREATED, user_id, reason, now)
         write_history(model, updates, HISTORY_CHANGED, user_id, reason, now)
