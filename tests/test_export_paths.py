@@ -188,4 +188,7 @@ def test_templates_have_bilingual_headers_and_text_codes(client, operator):
     sheet = workbook.worksheets[0]
     assert sheet["B1"].value == "货号 (sku)"
     assert sheet["D3"].number_format == "@"
+    # The example amount is a number, shown as exports show amounts.
+    assert sheet["J1"].value == "单价（元） (unit_price)"
+    assert (sheet["J2"].value, sheet["J2"].number_format) == (12.5, "0.00")
     assert sheet.data_validations.dataValidation

@@ -1,6 +1,7 @@
 """Workbooks handed to users: blank templates and the list of rejected rows."""
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as gettext_now
@@ -16,6 +17,7 @@ from .specs import Spec
 TEMPLATE_ROWS = 2000
 ERROR_HEADER = "错误 (errors)"
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+MONEY_FORMAT = "0.00"  # as exports write amounts (see xlsx_stream.MONEY_STYLE)
 
 
 def template_workbook(spec: Spec) -> bytes:
@@ -38,6 +40,8 @@ def template_workbook(spec: Spec) -> bytes:
             for row in range(2, TEMPLATE_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = TEXT_FORMAT
             example.value = str(value)
+        elif isinstance(value, Decimal):
+            example.number_format = MONEY_FORMAT
         choices = column.choices or getattr(column.parse, "choices", ())
         if choices and not column.read_only:
             validation = DataValidation(

@@ -1,6 +1,7 @@
 """Specs for the Mall: wholesalers, booths and listings with their price tiers."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -232,7 +233,7 @@ class ListingsSpec(Spec):
         Column("unit", "单位", cells.choice(Unit), "unit", choices=tuple(Unit.values),
                example=Unit.PIECE),
         Column("unit_price", "单价（元）", cells.money, "unit_price", required=True,
-               aliases=("price", "单价"), example="12.50"),
+               aliases=("price", "单价"), example=Decimal("12.50")),
         Column("moq", "起批量", cells.integer, "moq", aliases=("最小起订量",),
                example=10),
         Column("stock", "库存", cells.integer, "stock", example=500),
