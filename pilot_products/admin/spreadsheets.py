@@ -8,8 +8,7 @@ preview and all-or-nothing confirm, and its export with the streaming, escaped o
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,18 +21,16 @@ from pilot_products.spreadsheets.engine import run_import
 from pilot_products.spreadsheets.exporting import XLSX_CONTENT_TYPE, export_response
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
+    MSG_PREVIEW_GONE,
     discard_preview,
+    error_workbook_response,
+    imported_message,
     load_preview,
+    preview_pages,
     save_preview,
 )
 from pilot_products.spreadsheets.specs import Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
-
-MSG_IMPORTED = _(
-    "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
-)
-MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
-PAGE_SIZE = 100
 
 
 class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
@@ -99,16 +96,7 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
             messages.error(request, result.message)
             return redirect(f"{self._import_url()}?preview={token}")
         discard_preview(preview)
-        messages.success(
-            request,
-            MSG_IMPORTED
-            % {
-                "file": result.file_name,
-                "new": result.rows_new,
-                "updated": result.rows_updated,
-                "unchanged": result.rows_unchanged,
-            },
-        )
+        messages.success(request, imported_message(result))
         for notice in result.notices:
             messages.warning(request, notice)
         opts = self.model._meta
@@ -119,22 +107,10 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         if preview is None:
             raise Http404
         if request.GET.get("download") == "errors":
-            if not preview.error_workbook_path.exists():
-                raise Http404
-            return FileResponse(
-                preview.error_workbook_path.open("rb"),
-                as_attachment=True,
-                filename=f"{preview.meta['resource']}-errors.xlsx",
+            return error_workbook_response(
+                preview, f"{preview.meta['resource']}-errors.xlsx"
             )
-        meta = preview.meta
-        errors = Paginator(meta["errors"], PAGE_SIZE).get_page(request.GET.get("page"))
-        changes = Paginator(meta["changes"], PAGE_SIZE).get_page(
-            request.GET.get("changes_page")
-        )
-        return self._render(
-            request,
-            {"preview": preview, "meta": meta, "errors": errors, "changes": changes},
-        )
+        return self._render(request, preview_pages(preview, request.GET))
 
     def _render(self, request, context):
         context = {

@@ -13,12 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
 
 from .engine import ImportResult
 from .workbooks import error_workbook
 
 TOKEN_BYTES = 18
 MAX_AGE_SECONDS = 24 * 60 * 60
+#: Errors and changes shown per page of a preview.
+PAGE_SIZE = 100
+
+MSG_IMPORTED = _(
+    "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
+)
+MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
 
 
 def preview_root() -> Path:
@@ -117,3 +127,37 @@ def _remove_old() -> None:
     for directory in root.iterdir():
         if directory.is_dir() and directory.stat().st_mtime < cutoff:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+# The preview page and the confirm step, the same for the admin and the portal ----
+
+
+def preview_pages(preview: StoredPreview, query) -> dict[str, Any]:
+    """Template context: the stored findings, errors and changes a page at a time."""
+    meta = preview.meta
+    return {
+        "preview": preview,
+        "meta": meta,
+        "errors": Paginator(meta["errors"], PAGE_SIZE).get_page(query.get("page")),
+        "changes": Paginator(meta["changes"], PAGE_SIZE).get_page(
+            query.get("changes_page")
+        ),
+    }
+
+
+def error_workbook_response(preview: StoredPreview, filename: str) -> FileResponse:
+    """The rejected rows with their messages, as the download the preview offers."""
+    if not preview.error_workbook_path.exists():
+        raise Http404
+    return FileResponse(
+        preview.error_workbook_path.open("rb"), as_attachment=True, filename=filename
+    )
+
+
+def imported_message(result: ImportResult) -> str:
+    return MSG_IMPORTED % {
+        "file": result.file_name,
+        "new": result.rows_new,
+        "updated": result.rows_updated,
+        "unchanged": result.rows_unchanged,
+    }

@@ -2,11 +2,9 @@
 its own listings. The server decides the wholesaler; rows naming another one fail."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -21,8 +19,12 @@ from pilot_products.spreadsheets.exporting import (
 )
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
+    MSG_PREVIEW_GONE,
     discard_preview,
+    error_workbook_response,
+    imported_message,
     load_preview,
+    preview_pages,
     preview_wholesaler_id,
     save_preview,
 )
@@ -30,11 +32,6 @@ from pilot_products.spreadsheets.specs import ListingsSpec, Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
 
 RESOURCE = ListingsSpec.name
-PAGE_SIZE = 100
-MSG_IMPORTED = _(
-    "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
-)
-MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
 #: Model label written to the security log for a preview of another wholesaler.
 PREVIEW_LABEL = "pilot_products.ImportPreview"
 
@@ -89,25 +86,11 @@ class PreviewView(WholesalerPortalMixin, TemplateView):
         if preview is None:
             raise Http404
         if request.GET.get("download") == "errors":
-            if not preview.error_workbook_path.exists():
-                raise Http404
-            return FileResponse(
-                preview.error_workbook_path.open("rb"),
-                as_attachment=True,
-                filename="listings-errors.xlsx",
-            )
-        meta = preview.meta
+            return error_workbook_response(preview, "listings-errors.xlsx")
         context = self.get_context_data(
             wholesaler=self.wholesaler,
-            preview=preview,
-            meta=meta,
-            errors=Paginator(meta["errors"], PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
-            changes=Paginator(meta["changes"], PAGE_SIZE).get_page(
-                request.GET.get("changes_page")
-            ),
             process_url=reverse("pilot_products:spreadsheet-confirm"),
+            **preview_pages(preview, request.GET),
         )
         return self.render_to_response(context)
 
@@ -137,16 +120,7 @@ class ConfirmView(WholesalerPortalMixin, View):
             )
             messages.error(request, result.message)
             return redirect("pilot_products:spreadsheet-preview", token=token)
-        messages.success(
-            request,
-            MSG_IMPORTED
-            % {
-                "file": result.file_name,
-                "new": result.rows_new,
-                "updated": result.rows_updated,
-                "unchanged": result.rows_unchanged,
-            },
-        )
+        messages.success(request, imported_message(result))
         return redirect("pilot_products:spreadsheets")
 
 
