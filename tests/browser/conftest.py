@@ -5,6 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+
+from pilot_products import roles
+from pilot_products.reference_data import load_reference_data
+from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
@@ -69,3 +74,17 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
+
+
+@pytest.fixture
+def portal_company(db):
+    """Reference data and a wholesaler with one booth and the user ``wholesaler-a``."""
+    load_reference_data()
+    # A transactional test before this one may have flushed the migration's groups.
+    Group.objects.get_or_create(name=roles.WHOLESALER_USER)
+    company = factories.make_wholesaler(
+        name_zh="义乌环球进口贸易有限公司", name_en="Yiwu Global Import Trading"
+    )
+    factories.make_booth(company, gate="7", street=12, number="12345")
+    factories.make_wholesaler_user("wholesaler-a", company)
+    return company

@@ -1,11 +1,8 @@
 """A wholesaler in Chromium: log in, create a listing with two price tiers, see it."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from pilot_products import roles
 from pilot_products.models import Listing
-from pilot_products.reference_data import load_reference_data
 from tests import factories
 from tests.browser.conftest import log_in
 
@@ -14,21 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def wholesaler_user(db):
-    load_reference_data()
-    # A transactional test before this one may have flushed the migration's groups.
-    Group.objects.get_or_create(name=roles.WHOLESALER_USER)
-    company = factories.make_wholesaler(
-        name_zh="义乌环球进口贸易有限公司", name_en="Yiwu Global Import Trading"
-    )
-    factories.make_booth(company, gate="7", street=12, number="12345")
-    factories.make_wholesaler_user("wholesaler-a", company)
-    return company
-
-
 def test_wholesaler_creates_a_listing_with_two_price_tiers(
-    page, screenshot, wholesaler_user
+    page, screenshot, portal_company
 ):
     log_in(page, "wholesaler-a", factories.PASSWORD)
     page.wait_for_url("**/portal/")
@@ -73,7 +57,7 @@ def test_wholesaler_creates_a_listing_with_two_price_tiers(
     row = page.locator("table.listings tbody tr", has_text="DOLL-001")
     assert "Active" in row.inner_text()
     listing = Listing.objects.get(sku="DOLL-001")
-    assert listing.wholesaler == wholesaler_user
+    assert listing.wholesaler == portal_company
     assert list(listing.price_tiers.values_list("min_quantity", flat=True)) == [12, 120]
 
     page.set_viewport_size(PHONE)

@@ -3,11 +3,8 @@ price tiers, download the template and own listings, upload a workbook, preview 
 confirm, and find the imported listings; the same pages on a phone."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from pilot_products import roles
 from pilot_products.models import Listing, PilotProduct
-from pilot_products.reference_data import load_reference_data
 from tests import factories
 from tests.browser.conftest import log_in
 from tests.spreadsheet_helpers import (
@@ -23,17 +20,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def company(db, settings, tmp_path):
+def company(portal_company, settings, tmp_path):
     settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
-    load_reference_data()
-    # A transactional test before this one may have flushed the migration's groups.
-    Group.objects.get_or_create(name=roles.WHOLESALER_USER)
-    company = factories.make_wholesaler(
-        name_zh="义乌环球进口贸易有限公司", name_en="Yiwu Global Import Trading"
-    )
-    factories.make_booth(company, gate="7", street=12, number="12345")
-    factories.make_wholesaler_user("wholesaler-a", company)
-    return company
+    return portal_company
 
 
 def create_listing_with_two_tiers(page) -> None:
