@@ -25,12 +25,6 @@ from tests.review_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Messages are compared in the language the admin answers in.
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def line():
     return edition_with_line()[1]

@@ -23,11 +23,6 @@ from tests.review_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def edition_and_line():
     return edition_with_line()

@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 ENTRY_HEADERS = ["edition", "tariff_line", "row_number"]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 def _upload(data: bytes, name: str) -> io.BytesIO:
     upload = io.BytesIO(data)
     upload.name = name

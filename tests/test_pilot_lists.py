@@ -14,11 +14,6 @@ from tests.review_helpers import messages_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def current(reference_data):
     return PilotList.objects.get(version="2024-12")

@@ -20,11 +20,6 @@ from tests.review_helpers import make_draft, make_submitted
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 def _by_name(product, **kwargs) -> dict[str, eligibility.EligibilityCheck]:
     checks = eligibility.pilot_product_eligibility(product, **kwargs)
     return {check.name: check for check in checks}

@@ -27,11 +27,6 @@ from tests.review_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def editions():
     old = factories.make_edition(code="2019", effective_on=date(2020, 1, 1))
