@@ -151,16 +151,8 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         "decided_at",
         "updated_at",
     ]
-    content_fields = [
-        "code",
-        "name_zh",
-        "name_en",
-        "pilot_category",
-        "tariff_lines",
-        "requirements",
-        "is_illustrative",
-        "revision",
-    ]
+    #: What editors write: the edit form's fields, shown first on every page.
+    content_fields = PilotProductForm.Meta.fields
 
     class Media:
         css = {"all": ["pilot_products/admin/review.css"]}
