@@ -7,10 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pilot_products.validators import validate_tariff_line
+from pilot_products import validators as v
+from pilot_products.validators import (
+    INT2_MAX,
+    INT4_MAX,
+    AtMost,
+    validate_pilot_product_code,
+    validate_plain_text,
+    validate_tariff_line,
+)
 
 from .i18n import BilingualNameMixin
 from .permissions import IMPORT_EXPORT_PERMISSIONS
+
+#: Text users type: no control or invisible formatting characters (text_rules).
+PLAIN = [validate_plain_text]
 
 
 class CbecCategoryQuerySet(models.QuerySet):
@@ -32,8 +43,8 @@ class CbecCategory(BilingualNameMixin, models.Model):
         unique=True,
         help_text=_("Stable identifier used in spreadsheets, e.g. toys_games."),
     )
-    name_zh = models.CharField(_("Chinese name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=100)
+    name_zh = models.CharField(_("Chinese name"), max_length=100, validators=PLAIN)
+    name_en = models.CharField(_("English name"), max_length=100, validators=PLAIN)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent category"),
@@ -42,7 +53,9 @@ class CbecCategory(BilingualNameMixin, models.Model):
         null=True,
         blank=True,
     )
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=0, validators=[AtMost(INT2_MAX)]
+    )
 
     objects = CbecCategoryManager()
 
@@ -83,8 +96,10 @@ class TariffLine(BilingualNameMixin, models.Model):
         validators=[validate_tariff_line],
         help_text=_("8 digits, e.g. 95030060 (puzzles) or 04011000 (milk)."),
     )
-    name_zh = models.CharField(_("Chinese name"), max_length=255)
-    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=255, validators=PLAIN)
+    name_en = models.CharField(
+        _("English name"), max_length=255, blank=True, validators=PLAIN
+    )
     category = models.ForeignKey(
         CbecCategory,
         verbose_name=_("CBEC category"),
@@ -101,7 +116,10 @@ class TariffLine(BilingualNameMixin, models.Model):
         verbose_name_plural = _("tariff lines")
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[0-9]{8}$"), name="tariff_line_code_8_digits"
+                condition=Q(code__regex=r"^[0-9]{8}$"),
+                name="tariff_line_code_8_digits",
+                violation_error_code="tariff_line",
+                violation_error_message=v.MSG_TARIFF_LINE,
             ),
         ]
 
@@ -130,19 +148,22 @@ class CbecListEdition(BilingualNameMixin, models.Model):
     code = models.SlugField(
         _("code"), max_length=20, unique=True, help_text=_("e.g. 2016-1, 2019, 2022.")
     )
-    name_zh = models.CharField(_("Chinese name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, validators=PLAIN)
+    name_en = models.CharField(_("English name"), max_length=200, validators=PLAIN)
     announcement = models.CharField(
         _("announcement"),
         max_length=200,
         blank=True,
+        validators=PLAIN,
         help_text=_("Issuing announcement, e.g. MOF Announcement No. 157 of 2018."),
     )
     issued_on = models.DateField(_("issued on"))
     effective_on = models.DateField(_("in force from"))
     #: Number of tariff lines in the official edition; the database may hold fewer.
-    official_line_count = models.PositiveIntegerField(_("official line count"))
-    source = models.TextField(_("source"), blank=True)
+    official_line_count = models.PositiveIntegerField(
+        _("official line count"), validators=[AtMost(INT4_MAX)]
+    )
+    source = models.TextField(_("source"), blank=True, validators=PLAIN)
 
     objects = CbecListEditionManager()
 
@@ -187,8 +208,10 @@ class CbecListEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="cbec_entries",
     )
-    row_number = models.PositiveIntegerField(_("row number (序号)"))
-    remark = models.TextField(_("remark (备注)"), blank=True)
+    row_number = models.PositiveIntegerField(
+        _("row number (序号)"), validators=[AtMost(INT4_MAX)]
+    )
+    remark = models.TextField(_("remark (备注)"), blank=True, validators=PLAIN)
     restriction = models.CharField(
         _("restriction"),
         max_length=20,
@@ -215,10 +238,14 @@ class CbecListEntry(models.Model):
             models.UniqueConstraint(
                 fields=["edition", "tariff_line"],
                 name="cbec_entry_unique_line_per_edition",
+                violation_error_code="entry_line_taken",
+                violation_error_message=v.MSG_ENTRY_LINE_TAKEN,
             ),
             models.UniqueConstraint(
                 fields=["edition", "row_number"],
                 name="cbec_entry_unique_row_per_edition",
+                violation_error_code="entry_row_taken",
+                violation_error_message=v.MSG_ENTRY_ROW_TAKEN,
             ),
         ]
 
@@ -261,8 +288,8 @@ class PilotList(BilingualNameMixin, models.Model):
     version = models.SlugField(
         _("version"), max_length=20, unique=True, help_text=_("e.g. 2024-12.")
     )
-    name_zh = models.CharField(_("Chinese name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, validators=PLAIN)
+    name_en = models.CharField(_("English name"), max_length=200, validators=PLAIN)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -272,7 +299,7 @@ class PilotList(BilingualNameMixin, models.Model):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     effective_on = models.DateField(_("in force from"), null=True, blank=True)
     #: Where the list comes from; says "illustrative" until the official list is loaded.
-    source_note = models.TextField(_("source note"), blank=True)
+    source_note = models.TextField(_("source note"), blank=True, validators=PLAIN)
     is_illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
@@ -308,6 +335,8 @@ class PilotList(BilingualNameMixin, models.Model):
                 condition=Q(status=PilotListStatus.DRAFT)
                 | Q(effective_on__isnull=False),
                 name="pilot_list_published_has_effective_date",
+                violation_error_code="published_needs_date",
+                violation_error_message=v.MSG_PUBLISHED_NEEDS_DATE,
             ),
         ]
 
@@ -362,9 +391,10 @@ class PilotProduct(BilingualNameMixin, models.Model):
         max_length=8,
         unique=True,
         help_text=_("P followed by two or more digits, e.g. P07."),
+        validators=[validate_pilot_product_code],
     )
-    name_zh = models.CharField(_("Chinese name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, validators=PLAIN)
+    name_en = models.CharField(_("English name"), max_length=200, validators=PLAIN)
     pilot_category = models.CharField(
         _("pilot category"), max_length=30, choices=PilotCategory.choices
     )
@@ -377,6 +407,7 @@ class PilotProduct(BilingualNameMixin, models.Model):
     requirements = models.TextField(
         _("requirements"),
         blank=True,
+        validators=PLAIN,
         help_text=_("Conditions for import and sale, e.g. CCC certification (3C)."),
     )
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
@@ -388,7 +419,7 @@ class PilotProduct(BilingualNameMixin, models.Model):
         db_index=True,
     )
     #: Reason given with the last rejection or retirement.
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField(_("reason"), blank=True, validators=PLAIN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -417,7 +448,9 @@ class PilotProduct(BilingualNameMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     #: Set when a new CBEC edition drops one of the product's tariff lines.
     needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
-    needs_review_note = models.TextField(_("needs review because"), blank=True)
+    needs_review_note = models.TextField(
+        _("needs review because"), blank=True, validators=PLAIN
+    )
     #: Optimistic lock: a save based on an older revision is refused.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -438,10 +471,14 @@ class PilotProduct(BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^P[0-9]{2,6}$"),
                 name="pilot_product_code_format",
+                violation_error_code="product_code",
+                violation_error_message=v.MSG_PRODUCT_CODE,
             ),
             models.CheckConstraint(
                 condition=~Q(status=ReviewStatus.REJECTED) | ~Q(status_reason=""),
                 name="pilot_product_rejection_has_reason",
+                violation_error_code="reason_required",
+                violation_error_message=v.MSG_REASON_REQUIRED,
             ),
         ]
 

@@ -8,8 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from pilot_products.rules import listing_rule_errors
-from pilot_products.validators import validate_credit_code, validate_customs_code
+from pilot_products import validators as v
+from pilot_products.rules import listing_rule_errors, membership_errors
+from pilot_products.validators import (
+    INT2_MAX,
+    INT4_MAX,
+    AtMost,
+    validate_booth_number,
+    validate_credit_code,
+    validate_customs_code,
+    validate_lease_dates,
+    validate_plain_text,
+    validate_positive_price,
+)
 
 from .catalogue import PilotProduct, ReviewStatus
 from .i18n import BilingualNameMixin, pick_language
@@ -34,8 +45,15 @@ class WholesalerManager(models.Manager.from_queryset(WholesalerQuerySet)):
 class Wholesaler(BilingualNameMixin, models.Model):
     """A trading company with one or more booths in the Mall."""
 
-    name_zh = models.CharField(_("Chinese name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_zh = models.CharField(
+        _("Chinese name"), max_length=200, validators=[validate_plain_text]
+    )
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+    )
     #: 统一社会信用代码, 18 characters with a GB 32100-2015 check character.
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -44,8 +62,18 @@ class Wholesaler(BilingualNameMixin, models.Model):
         validators=[validate_credit_code],
         help_text=_("18 characters, e.g. 91350100M000100Y43."),
     )
-    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=100,
+        blank=True,
+        validators=[validate_plain_text],
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=40,
+        blank=True,
+        validators=[validate_plain_text],
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     status = models.CharField(
         _("status"),
@@ -68,6 +96,8 @@ class Wholesaler(BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
                 name="wholesaler_credit_code_format",
+                violation_error_code="credit_code_format",
+                violation_error_message=v.MSG_CREDIT_CODE_FORMAT,
             ),
         ]
 
@@ -102,6 +132,26 @@ class WholesalerMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user} → {self.wholesaler}"
 
+    def clean(self) -> None:
+        if not self.user_id:
+            return
+        user = self.user
+        other = (
+            WholesalerMember.objects.filter(user_id=self.user_id)
+            .exclude(pk=self.pk)
+            .select_related("wholesaler")
+            .first()
+        )
+        errors = membership_errors(
+            username=user.get_username(),
+            is_active=user.is_active,
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+            other_wholesaler=str(other.wholesaler) if other else None,
+        )
+        if errors:
+            raise ValidationError({"user": errors})
+
 
 class BoothQuerySet(models.QuerySet):
     def for_wholesaler(self, wholesaler):
@@ -125,23 +175,39 @@ class Booth(models.Model):
     district = models.PositiveSmallIntegerField(
         _("district"),
         default=5,
+        validators=[AtMost(INT2_MAX)],
         help_text=_("District of the Trade City; imports are in 5."),
     )
     gate = models.CharField(
-        _("gate"), max_length=10, blank=True, help_text=_("e.g. 7.")
+        _("gate"),
+        max_length=10,
+        blank=True,
+        help_text=_("e.g. 7."),
+        validators=[validate_plain_text],
     )
-    floor = models.PositiveSmallIntegerField(_("floor"), default=1)
-    street = models.PositiveSmallIntegerField(_("street"), help_text=_("e.g. 12."))
+    floor = models.PositiveSmallIntegerField(
+        _("floor"), default=1, validators=[AtMost(INT2_MAX)]
+    )
+    street = models.PositiveSmallIntegerField(
+        _("street"), help_text=_("e.g. 12."), validators=[AtMost(INT2_MAX)]
+    )
     number = models.CharField(
         _("booth number"),
         max_length=10,
+        validators=[validate_booth_number],
         help_text=_("Digits as on the booth, e.g. 12345."),
     )
     pavilion_zh = models.CharField(
-        _("country pavilion (Chinese)"), max_length=100, blank=True
+        _("country pavilion (Chinese)"),
+        max_length=100,
+        blank=True,
+        validators=[validate_plain_text],
     )
     pavilion_en = models.CharField(
-        _("country pavilion (English)"), max_length=100, blank=True
+        _("country pavilion (English)"),
+        max_length=100,
+        blank=True,
+        validators=[validate_plain_text],
     )
     wholesaler = models.ForeignKey(
         Wholesaler,
@@ -166,15 +232,22 @@ class Booth(models.Model):
             models.UniqueConstraint(
                 fields=["district", "floor", "street", "number"],
                 name="booth_unique_location",
+                violation_error_code="booth_taken",
+                violation_error_message=v.MSG_BOOTH_TAKEN,
             ),
             models.CheckConstraint(
-                condition=Q(number__regex=r"^[0-9]{1,10}$"), name="booth_number_digits"
+                condition=Q(number__regex=r"^[0-9]{1,10}$"),
+                name="booth_number_digits",
+                violation_error_code="booth_number",
+                violation_error_message=v.MSG_BOOTH_NUMBER,
             ),
             models.CheckConstraint(
                 condition=Q(lease_end__isnull=True)
                 | Q(lease_start__isnull=True)
                 | Q(lease_end__gte=F("lease_start")),
                 name="booth_lease_ends_after_start",
+                violation_error_code="lease_order",
+                violation_error_message=v.MSG_LEASE_ORDER,
             ),
         ]
 
@@ -193,6 +266,9 @@ class Booth(models.Model):
 
     def natural_key(self):
         return (self.district, self.floor, self.street, self.number)
+
+    def clean(self) -> None:
+        validate_lease_dates(self.lease_start, self.lease_end)
 
 
 class ListingStatus(models.TextChoices):
@@ -249,6 +325,7 @@ class Listing(models.Model):
     sku = models.CharField(
         _("SKU"),
         max_length=64,
+        validators=[validate_plain_text],
         help_text=_("The wholesaler's own article number, e.g. TOY-0001."),
     )
     #: 10-digit customs code; its first 8 digits are one of the product's tariff lines.
@@ -258,9 +335,18 @@ class Listing(models.Model):
         validators=[validate_customs_code],
         help_text=_("10 digits, e.g. 9503006000."),
     )
-    title_zh = models.CharField(_("Chinese title"), max_length=200)
-    title_en = models.CharField(_("English title"), max_length=200, blank=True)
-    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    title_zh = models.CharField(
+        _("Chinese title"), max_length=200, validators=[validate_plain_text]
+    )
+    title_en = models.CharField(
+        _("English title"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+    )
+    brand = models.CharField(
+        _("brand"), max_length=100, blank=True, validators=[validate_plain_text]
+    )
     country_of_origin = CountryField(_("country of origin"))
     unit = models.CharField(
         _("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE
@@ -271,10 +357,17 @@ class Listing(models.Model):
         max_digits=12,
         decimal_places=2,
         help_text=_("e.g. 12.50."),
+        validators=[validate_positive_price],
     )
-    #: Minimum order quantity (起批量), in units.
-    moq = models.PositiveIntegerField(_("minimum order quantity"), default=1)
-    stock = models.PositiveIntegerField(_("stock"), default=0)
+    #: Minimum order quantity (起批量), in units; never assumed: every door asks for it.
+    moq = models.PositiveIntegerField(
+        _("minimum order quantity"),
+        validators=list(v.MOQ_VALIDATORS),
+        help_text=_("At least 1, e.g. 10."),
+    )
+    stock = models.PositiveIntegerField(
+        _("stock"), default=0, validators=list(v.STOCK_VALIDATORS)
+    )
     booth = models.ForeignKey(
         Booth,
         verbose_name=_("booth"),
@@ -305,22 +398,41 @@ class Listing(models.Model):
         verbose_name_plural = _("listings")
         constraints = [
             models.UniqueConstraint(
-                fields=["wholesaler", "sku"], name="listing_unique_sku"
+                fields=["wholesaler", "sku"],
+                name="listing_unique_sku",
+                violation_error_code="sku_taken",
+                violation_error_message=v.MSG_SKU_TAKEN,
             ),
             models.CheckConstraint(
-                condition=Q(unit_price__gt=0), name="listing_price_positive"
+                condition=Q(unit_price__gt=0),
+                name="listing_price_positive",
+                violation_error_code="price_positive",
+                violation_error_message=v.MSG_PRICE_POSITIVE,
             ),
             models.CheckConstraint(
-                condition=Q(moq__gte=1), name="listing_moq_at_least_one"
+                condition=Q(moq__gte=1),
+                name="listing_moq_at_least_one",
+                violation_error_code="moq_min",
+                violation_error_message=v.MSG_MOQ_AT_LEAST_ONE,
             ),
             models.CheckConstraint(
-                condition=Q(stock__gte=0), name="listing_stock_not_negative"
+                condition=Q(stock__gte=0),
+                name="listing_stock_not_negative",
+                violation_error_code="stock_not_negative",
+                violation_error_message=v.MSG_STOCK_NOT_NEGATIVE,
             ),
             models.CheckConstraint(
                 condition=Q(customs_code__regex=r"^[0-9]{10}$"),
                 name="listing_customs_code_10_digits",
+                violation_error_code="customs_code",
+                violation_error_message=v.MSG_CUSTOMS_CODE,
             ),
-            models.CheckConstraint(condition=~Q(sku=""), name="listing_sku_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(sku=""),
+                name="listing_sku_not_empty",
+                violation_error_code="sku_required",
+                violation_error_message=v.MSG_SKU_REQUIRED,
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "pilot_product", "unit_price"]),
@@ -350,14 +462,17 @@ class Listing(models.Model):
     def clean(self) -> None:
         if not (self.pilot_product_id and self.wholesaler_id):
             return
+        product = self.pilot_product
         errors = listing_rule_errors(
             customs_code=self.customs_code,
-            product_tariff_lines=self.pilot_product.tariff_lines.values_list(
-                "code", flat=True
-            ),
+            product_tariff_lines=product.tariff_lines.values_list("code", flat=True),
             wholesaler_id=self.wholesaler_id,
             booth_wholesaler_id=self.booth.wholesaler_id if self.booth_id else None,
             has_booth=bool(self.booth_id),
+            status=self.status,
+            product_code=product.code,
+            product_status=product.status,
+            product_status_label=str(product.get_status_display()),
         )
         if errors:
             raise ValidationError(errors)
@@ -374,9 +489,14 @@ class PriceTier(models.Model):
         on_delete=models.CASCADE,
         related_name="price_tiers",
     )
-    min_quantity = models.PositiveIntegerField(_("from quantity"))
+    min_quantity = models.PositiveIntegerField(
+        _("from quantity"), validators=[AtMost(INT4_MAX)]
+    )
     unit_price = models.DecimalField(
-        _("unit price (CNY)"), max_digits=12, decimal_places=2
+        _("unit price (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[validate_positive_price],
     )
 
     class Meta:
@@ -385,14 +505,22 @@ class PriceTier(models.Model):
         verbose_name_plural = _("price tiers")
         constraints = [
             models.UniqueConstraint(
-                fields=["listing", "min_quantity"], name="price_tier_unique_quantity"
+                fields=["listing", "min_quantity"],
+                name="price_tier_unique_quantity",
+                violation_error_code="tiers_quantity_order",
+                violation_error_message=v.MSG_TIERS_QUANTITY_ORDER,
             ),
             models.CheckConstraint(
-                condition=Q(unit_price__gt=0), name="price_tier_price_positive"
+                condition=Q(unit_price__gt=0),
+                name="price_tier_price_positive",
+                violation_error_code="price_positive",
+                violation_error_message=v.MSG_PRICE_POSITIVE,
             ),
             models.CheckConstraint(
                 condition=Q(min_quantity__gte=1),
                 name="price_tier_quantity_at_least_one",
+                violation_error_code="tier_quantity_min",
+                violation_error_message=v.MSG_TIER_QUANTITY_MIN,
             ),
         ]
 
