@@ -1,15 +1,17 @@
-"""Who may see what: the one place that decides a portal user's wholesaler.
+"""Who may see what: the one place that scopes portal lookups to a wholesaler.
 
-Every portal lookup goes through ``wholesaler_for`` and ``WholesalerPortalMixin``;
+Every portal lookup goes through the functions here and ``WholesalerPortalMixin``;
 an object of another wholesaler is simply not in the user's querysets, so asking for
-it by id answers 404, never 403.
+it by id answers 404, never 403, and the attempt is written to the security log.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
-from pilot_products.models import Wholesaler, WholesalerMember
+from pilot_products import security_log
+from pilot_products.models import Booth, Listing, Wholesaler, WholesalerMember
 
 
 def wholesaler_for(user) -> Wholesaler | None:
@@ -20,6 +22,43 @@ def wholesaler_for(user) -> Wholesaler | None:
         WholesalerMember.objects.select_related("wholesaler").filter(user=user).first()
     )
     return membership.wholesaler if membership else None
+
+
+def own_listings(wholesaler: Wholesaler) -> QuerySet[Listing]:
+    return Listing.objects.filter(wholesaler=wholesaler)
+
+
+def own_booths(wholesaler: Wholesaler) -> QuerySet[Booth]:
+    return Booth.objects.filter(wholesaler=wholesaler)
+
+
+def get_for_wholesaler_or_404(
+    request: HttpRequest,
+    queryset,
+    *,
+    wholesaler,
+    wholesaler_field: str = "wholesaler",
+    **lookup,
+):
+    """Get one of ``wholesaler``'s objects, or 404; log it when it is someone else's."""
+    try:
+        return queryset.filter(**{wholesaler_field: wholesaler}).get(**lookup)
+    except queryset.model.DoesNotExist:
+        if queryset.model._default_manager.filter(**lookup).exists():
+            security_log.cross_wholesaler_attempt(
+                request, queryset.model, next(iter(lookup.values()), "")
+            )
+        raise Http404 from None
+
+
+def log_if_foreign_booth(request: HttpRequest, wholesaler, booth_id: str) -> bool:
+    """Log a posted booth id that belongs to another wholesaler; say whether it did."""
+    if not booth_id.isdigit():
+        return False
+    foreign = Booth.objects.filter(pk=booth_id).exclude(wholesaler=wholesaler).exists()
+    if foreign:
+        security_log.cross_wholesaler_attempt(request, Booth, booth_id)
+    return foreign
 
 
 class WholesalerPortalMixin(LoginRequiredMixin):

@@ -1,20 +1,28 @@
-"""Portal forms: a listing and its price tiers, validated by the shared rules."""
+"""Portal forms: a listing and its price tiers, validated by the shared rules.
+
+The field rules come from the model (its validators run in the form's model
+validation); the tiers formset is shared with the admin's price tier inline.
+"""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import access
 from pilot_products.filters import PilotProductChoiceField
 from pilot_products.models import (
-    Booth,
     Listing,
     PilotProduct,
     PriceTier,
     Wholesaler,
 )
-from pilot_products.services.listings import EDITABLE_FIELDS, MSG_SKU_TAKEN
-from pilot_products.validators import validate_positive_price, validate_price_tiers
+from pilot_products.services.listings import EDITABLE_FIELDS
+from pilot_products.validators import (
+    MAX_PRICE_TIERS,
+    MSG_SKU_TAKEN,
+    validate_price_tiers,
+)
 
 
 class ListingForm(forms.ModelForm):
@@ -42,13 +50,12 @@ class ListingForm(forms.ModelForm):
                 | products
             )
         self.fields["pilot_product"].queryset = products.order_by("code")
-        self.fields["booth"].queryset = Booth.objects.for_wholesaler(wholesaler)
+        self.fields["booth"].queryset = access.own_booths(wholesaler)
         self.fields["booth"].empty_label = _("No booth")
-        self.fields["unit_price"].validators.append(validate_positive_price)
 
     def clean_sku(self) -> str:
         sku = self.cleaned_data["sku"].strip()
-        taken = Listing.objects.for_wholesaler(self.wholesaler).filter(sku=sku)
+        taken = access.own_listings(self.wholesaler).filter(sku=sku)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
@@ -57,11 +64,11 @@ class ListingForm(forms.ModelForm):
 
 
 class BasePriceTierFormSet(BaseInlineFormSet):
-    """Price tiers checked together against the listing's MOQ and unit price."""
+    """Price tiers checked together against the listing's MOQ and unit price.
 
-    def add_fields(self, form, index) -> None:
-        super().add_fields(form, index)
-        form.fields["unit_price"].validators.append(validate_positive_price)
+    More tiers than ``MAX_PRICE_TIERS`` are refused by ``validate_price_tiers``
+    (a crafted POST can send any number of forms), like every other door.
+    """
 
     def tiers(self) -> list[tuple[int, object]]:
         return sorted(
@@ -91,7 +98,7 @@ PriceTierFormSet = inlineformset_factory(
     formset=BasePriceTierFormSet,
     fields=("min_quantity", "unit_price"),
     extra=3,
-    max_num=10,
+    max_num=MAX_PRICE_TIERS,
     can_delete=True,
     widgets={
         "min_quantity": forms.NumberInput(attrs={"min": "1", "inputmode": "numeric"}),

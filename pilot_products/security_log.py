@@ -28,7 +28,7 @@ from django.contrib.auth.signals import (
 )
 from django.db import DatabaseError
 from django.dispatch import receiver
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 logger = logging.getLogger("yiwu.security")
 
@@ -161,25 +161,6 @@ def cross_wholesaler_attempt(request: HttpRequest, model, object_id) -> dict:
         model=model._meta.label if hasattr(model, "_meta") else str(model),
         object_id=str(object_id),
     )
-
-
-def get_for_wholesaler_or_404(
-    request: HttpRequest,
-    queryset,
-    *,
-    wholesaler,
-    wholesaler_field: str = "wholesaler",
-    **lookup,
-):
-    """Get one of ``wholesaler``'s objects, or 404; log it when it is someone else's."""
-    try:
-        return queryset.filter(**{wholesaler_field: wholesaler}).get(**lookup)
-    except queryset.model.DoesNotExist:
-        if queryset.model._default_manager.filter(**lookup).exists():
-            cross_wholesaler_attempt(
-                request, queryset.model, next(iter(lookup.values()), "")
-            )
-        raise Http404 from None
 
 
 def upload_rejected(

@@ -6,7 +6,7 @@ import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
-from pilot_products import security_log
+from pilot_products import access, security_log
 from pilot_products.models import ImportOutcome, ImportRecord, Listing
 from tests import factories
 
@@ -95,16 +95,16 @@ def test_another_wholesalers_object_is_a_logged_404(
     foreign = factories.make_listing(wholesaler_b)
     request = _request(user_a)
 
-    found = security_log.get_for_wholesaler_or_404(
+    found = access.get_for_wholesaler_or_404(
         request, Listing.objects.all(), wholesaler=wholesaler_a, pk=own.pk
     )
     assert found == own
     with pytest.raises(Http404):
-        security_log.get_for_wholesaler_or_404(
+        access.get_for_wholesaler_or_404(
             request, Listing.objects.all(), wholesaler=wholesaler_a, pk=foreign.pk
         )
     with pytest.raises(Http404):
-        security_log.get_for_wholesaler_or_404(
+        access.get_for_wholesaler_or_404(
             request, Listing.objects.all(), wholesaler=wholesaler_a, pk=999_999
         )
 

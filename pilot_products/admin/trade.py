@@ -1,10 +1,20 @@
-"""Admin for Mall operators: wholesalers, their users, booths and listings."""
+"""Admin for Mall operators: wholesalers, their users, booths and listings.
 
+Every save goes through the services (``accounts``, ``booths``, ``listings``,
+``memberships``): the change form, its inlines, the actions and the history revert
+page alike. The forms call the same rule functions first, so a refused change is a
+message on the form, never an error page.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pilot_products import rules
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
+from pilot_products.forms import BasePriceTierFormSet
 from pilot_products.models import (
     Booth,
     Listing,
@@ -14,7 +24,33 @@ from pilot_products.models import (
     WholesalerStatus,
 )
 from pilot_products.resources import BoothResource, ListingResource, WholesalerResource
-from pilot_products.services import accounts
+from pilot_products.services import accounts, booths, memberships
+from pilot_products.services import listings as listing_services
+from pilot_products.validators import MAX_PRICE_TIERS, validate_price_tiers
+
+#: Prefix of the price tier inline's formset in a listing's change form.
+TIERS_PREFIX = "price_tiers"
+
+
+class ServiceHistoryAdmin(SimpleHistoryAdmin):
+    """History whose revert page changes data only for users who may change it.
+
+    django-simple-history saves a posted revert form with the view permission
+    alone; here the POST needs the change permission, and it saves through the
+    admin's ``save_model``, which calls the service.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            return True
+        return super().revert_disabled(request, obj)
 
 
 class WholesalerMemberInline(admin.TabularInline):
@@ -28,10 +64,12 @@ class BoothInline(admin.TabularInline):
     fields = ["district", "gate", "floor", "street", "number", "pavilion_zh"]
     extra = 0
     show_change_link = True
+    # Booths hold listings (protected): they are moved to another tenant, not deleted.
+    can_delete = False
 
 
 @admin.register(Wholesaler)
-class WholesalerAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class WholesalerAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     resource_classes = [WholesalerResource]
     list_display = ["name_zh", "name_en", "credit_code", "status", "contact_phone"]
     list_filter = ["status"]
@@ -41,13 +79,10 @@ class WholesalerAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # A status change goes through the services, which end the users' sessions.
-        if change and "status" in form.changed_data:
-            if obj.status == WholesalerStatus.SUSPENDED:
-                accounts.wholesaler_suspend(wholesaler=obj, by=request.user)
-                return
-            accounts.wholesaler_reactivate(wholesaler=obj, by=request.user)
-            return
-        super().save_model(request, obj, form, change)
+        accounts.wholesaler_save(wholesaler=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        save_inline_formset(request, formset)
 
     @admin.action(description=_("Suspend selected wholesalers"), permissions=["change"])
     def suspend_selected(self, request, queryset):
@@ -62,8 +97,21 @@ class WholesalerAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             accounts.wholesaler_reactivate(wholesaler=wholesaler, by=request.user)
 
 
+def save_inline_formset(request, formset) -> None:
+    """Save a wholesaler's member or booth inline through the services."""
+    instances = formset.save(commit=False)
+    if formset.model is WholesalerMember:
+        for member in formset.deleted_objects:
+            memberships.membership_delete(member=member, by=request.user)
+        for member in instances:
+            memberships.membership_save(member=member, by=request.user)
+    else:
+        for booth in instances:
+            booths.booth_save(booth=booth, by=request.user)
+
+
 @admin.register(Booth)
-class BoothAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class BoothAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     resource_classes = [BoothResource]
     list_display = ["address", "pavilion_zh", "wholesaler", "lease_start", "lease_end"]
     list_filter = ["district", "floor", "pavilion_zh"]
@@ -76,15 +124,68 @@ class BoothAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["wholesaler"]
     autocomplete_fields = ["wholesaler"]
 
+    def save_model(self, request, obj, form, change):
+        booths.booth_save(booth=obj, by=request.user)
+
 
 class PriceTierInline(admin.TabularInline):
+    """Tiers checked together against the listing's MOQ and price, as in the portal."""
+
     model = PriceTier
+    formset = BasePriceTierFormSet
     extra = 0
+    max_num = MAX_PRICE_TIERS
+
+
+class ListingAdminForm(forms.ModelForm):
+    """The operator's listing form: the state machine and tiers as at every door."""
+
+    class Meta:
+        model = Listing
+        fields = listing_services.ADMIN_FIELDS
+
+    def clean(self):
+        cleaned_data = super().clean()
+        wholesaler = cleaned_data.get("wholesaler")
+        status = cleaned_data.get("status")
+        if wholesaler is not None and status:
+            old_status = (
+                Listing.objects.values_list("status", flat=True).get(
+                    pk=self.instance.pk
+                )
+                if self.instance.pk
+                else None
+            )
+            error = rules.listing_transition_error(
+                old_status=old_status,
+                new_status=status,
+                wholesaler_status=wholesaler.status,
+                wholesaler_name=str(wholesaler),
+            )
+            if error is not None:
+                self.add_error("status", error)
+        if self.instance.pk and not self.posts_tiers():
+            # No tier formset (the history revert page): the current tiers must fit
+            # the MOQ and price being saved.
+            moq, price = cleaned_data.get("moq"), cleaned_data.get("unit_price")
+            if moq is not None and price is not None:
+                tiers = list(
+                    self.instance.price_tiers.values_list("min_quantity", "unit_price")
+                )
+                try:
+                    validate_price_tiers(moq=moq, unit_price=price, tiers=tiers)
+                except ValidationError as error:
+                    self.add_error(None, error)
+        return cleaned_data
+
+    def posts_tiers(self) -> bool:
+        return f"{TIERS_PREFIX}-TOTAL_FORMS" in self.data
 
 
 @admin.register(Listing)
-class ListingAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ListingAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     resource_classes = [ListingResource]
+    form = ListingAdminForm
     list_display = [
         "sku",
         "title_zh",
@@ -102,6 +203,33 @@ class ListingAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     inlines = [PriceTierInline]
 
+    def save_model(self, request, obj, form, change):
+        if form.posts_tiers():
+            # The change form: saved with its tiers in save_related, in one call.
+            return
+        self._save(request, obj, form, tiers=None)
+
+    def save_related(self, request, form, formsets, change):
+        tier_formsets = [f for f in formsets if f.model is PriceTier]
+        if form.posts_tiers():
+            tiers = tier_formsets[0].tiers() if tier_formsets else None
+            self._save(request, form.instance, form, tiers=tiers)
+        form.save_m2m()
+
+    def _save(self, request, obj, form, *, tiers):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in listing_services.ADMIN_FIELDS
+            if name in form.cleaned_data
+        }
+        listing_services.listing_save(
+            listing=obj,
+            fields=fields,
+            allowed=listing_services.ADMIN_FIELDS,
+            tiers=tiers,
+            by=request.user,
+        )
+
 
 @admin.register(WholesalerMember)
 class WholesalerMemberAdmin(admin.ModelAdmin):
@@ -109,3 +237,13 @@ class WholesalerMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "wholesaler__name_zh", "wholesaler__credit_code"]
     list_select_related = ["user", "wholesaler"]
     autocomplete_fields = ["user", "wholesaler"]
+
+    def save_model(self, request, obj, form, change):
+        memberships.membership_save(member=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        memberships.membership_delete(member=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset.select_related("user", "wholesaler"):
+            memberships.membership_delete(member=member, by=request.user)

@@ -1,4 +1,7 @@
-"""Account writes that end access at once: suspending wholesalers, deactivating users."""
+"""Writes of wholesalers and accounts: saving a wholesaler, suspending one (which
+ends its users' sessions at once), deactivating users. The admin form, its actions,
+its history revert and the spreadsheet import all end here.
+"""
 
 from collections.abc import Iterable
 
@@ -8,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilot_products import security_log
-from pilot_products.models import Wholesaler, WholesalerStatus
+from pilot_products.catalogue_sync import catalogue_changed
+from pilot_products.models import Wholesaler, WholesalerMember, WholesalerStatus
 
 
 def sessions_end_for_users(*, user_ids: Iterable[int]) -> int:
@@ -27,21 +31,64 @@ def sessions_end_for_users(*, user_ids: Iterable[int]) -> int:
     return len(doomed)
 
 
+def wholesalers_suspended(*, wholesaler_ids: Iterable[int], by=None) -> int:
+    """What follows a suspension, however it was written: log the users out.
+
+    Called inside the writing transaction by ``wholesaler_suspend`` and by the
+    spreadsheet import of wholesalers; returns how many sessions ended.
+    """
+    ids = list(wholesaler_ids)
+    if not ids:
+        return 0
+    ended = sessions_end_for_users(
+        user_ids=WholesalerMember.objects.filter(wholesaler_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    for credit_code in Wholesaler.objects.filter(pk__in=ids).values_list(
+        "credit_code", flat=True
+    ):
+        security_log.event(
+            "wholesaler_suspended",
+            user=by,
+            wholesaler=credit_code,
+            sessions_ended=ended,
+        )
+    return ended
+
+
+@transaction.atomic
+def wholesaler_save(*, wholesaler: Wholesaler, by=None) -> Wholesaler:
+    """Create or change a wholesaler; a status change goes through the transitions."""
+    old_status = (
+        None
+        if wholesaler.pk is None
+        else Wholesaler.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=wholesaler.pk)
+    )
+    if old_status is not None and wholesaler.status != old_status:
+        if wholesaler.status == WholesalerStatus.SUSPENDED:
+            return wholesaler_suspend(wholesaler=wholesaler, by=by)
+        return wholesaler_reactivate(wholesaler=wholesaler, by=by)
+    wholesaler.full_clean()
+    if by is not None:
+        wholesaler._history_user = by
+    wholesaler.save()
+    catalogue_changed(wholesaler_ids=[wholesaler.pk])
+    return wholesaler
+
+
 @transaction.atomic
 def wholesaler_suspend(*, wholesaler: Wholesaler, by=None) -> Wholesaler:
     """Suspend ``wholesaler`` (its listings leave the catalogue) and log its users out."""
     wholesaler.status = WholesalerStatus.SUSPENDED
     wholesaler.full_clean()
+    if by is not None:
+        wholesaler._history_user = by
     wholesaler.save()
-    ended = sessions_end_for_users(
-        user_ids=wholesaler.members.values_list("user_id", flat=True)
-    )
-    security_log.event(
-        "wholesaler_suspended",
-        user=by,
-        wholesaler=wholesaler.credit_code,
-        sessions_ended=ended,
-    )
+    wholesalers_suspended(wholesaler_ids=[wholesaler.pk], by=by)
+    catalogue_changed(wholesaler_ids=[wholesaler.pk])
     return wholesaler
 
 
@@ -50,10 +97,13 @@ def wholesaler_reactivate(*, wholesaler: Wholesaler, by=None) -> Wholesaler:
     """Make a suspended wholesaler active again."""
     wholesaler.status = WholesalerStatus.ACTIVE
     wholesaler.full_clean()
+    if by is not None:
+        wholesaler._history_user = by
     wholesaler.save()
     security_log.event(
         "wholesaler_reactivated", user=by, wholesaler=wholesaler.credit_code
     )
+    catalogue_changed(wholesaler_ids=[wholesaler.pk])
     return wholesaler
 
 

@@ -1,4 +1,8 @@
-"""Writes of listings: create, update and the status actions of the portal."""
+"""Writes of listings and their price tiers: the portal, the admin and its history
+revert all save through ``listing_save``, and the status buttons through
+``listing_set_status``; both apply the rules in ``rules.py`` that the spreadsheet
+import applies row by row.
+"""
 
 from collections.abc import Sequence
 from decimal import Decimal
@@ -7,28 +11,38 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from pilot_products.models import (
-    Listing,
-    ListingStatus,
-    PriceTier,
-    ReviewStatus,
-    Wholesaler,
+from pilot_products import rules
+from pilot_products.catalogue_sync import catalogue_changed
+from pilot_products.models import Listing, ListingStatus, PriceTier, Wholesaler
+from pilot_products.rules import (
+    MSG_ALREADY_ACTIVE,
+    MSG_ALREADY_DELISTED,
+    MSG_ALREADY_PAUSED,
+    MSG_CANNOT_ACTIVATE_DELISTED,
+    MSG_CANNOT_PAUSE,
+    MSG_PRODUCT_NOT_APPROVED,
 )
-from pilot_products.validators import validate_price_tiers
+from pilot_products.validators import MSG_SKU_TAKEN, validate_price_tiers
 
-MSG_SKU_TAKEN = _("You already have a listing with this SKU.")
-MSG_CANNOT_PAUSE = _("Only an active listing can be paused.")
-MSG_CANNOT_ACTIVATE_DELISTED = _(
-    "A delisted listing stays delisted: create a new listing instead."
-)
-MSG_ALREADY_ACTIVE = _("This listing is already active.")
-MSG_ALREADY_DELISTED = _("This listing is already delisted.")
-MSG_PRODUCT_NOT_APPROVED = _(
-    "The pilot product of this listing is not approved, so the listing cannot be "
-    "activated."
-)
+__all__ = [
+    "ADMIN_FIELDS",
+    "EDITABLE_FIELDS",
+    "MSG_ALREADY_ACTIVE",
+    "MSG_ALREADY_DELISTED",
+    "MSG_CANNOT_ACTIVATE_DELISTED",
+    "MSG_CANNOT_PAUSE",
+    "MSG_PRODUCT_NOT_APPROVED",
+    "MSG_SKU_TAKEN",
+    "listing_activate",
+    "listing_confirm_stock",
+    "listing_create",
+    "listing_delist",
+    "listing_pause",
+    "listing_save",
+    "listing_set_status",
+    "listing_update",
+]
 
 #: Fields a wholesaler edits; the wholesaler and the status are set by the server.
 EDITABLE_FIELDS = (
@@ -45,106 +59,174 @@ EDITABLE_FIELDS = (
     "stock",
     "booth",
 )
+#: Fields a Mall operator edits in the admin: the wholesaler's and the status too.
+ADMIN_FIELDS = ("wholesaler", *EDITABLE_FIELDS, "status")
+
+_ALREADY = {
+    ListingStatus.ACTIVE: (MSG_ALREADY_ACTIVE, "already_active"),
+    ListingStatus.PAUSED: (MSG_ALREADY_PAUSED, "already_paused"),
+    ListingStatus.DELISTED: (MSG_ALREADY_DELISTED, "already_delisted"),
+}
 
 Tiers = Sequence[tuple[int, Decimal]]
 
 
-def _check_sku_free(*, wholesaler: Wholesaler, sku: str, listing_pk=None) -> None:
-    taken = Listing.objects.for_wholesaler(wholesaler).filter(sku=sku)
+def flatten(error: ValidationError) -> ValidationError:
+    """The same errors without their fields, for a button's message (codes kept)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        [item for items in error.error_dict.values() for item in items]
+    )
+
+
+def _check_sku_free(*, wholesaler_id: int, sku: str, listing_pk=None) -> None:
+    taken = Listing.objects.filter(wholesaler_id=wholesaler_id, sku=sku)
     if listing_pk is not None:
         taken = taken.exclude(pk=listing_pk)
     if taken.exists():
         raise ValidationError({"sku": ValidationError(MSG_SKU_TAKEN, code="sku_taken")})
 
 
-def _save_with_tiers(listing: Listing, tiers: Tiers) -> Listing:
-    ordered = sorted(tiers)
+def _check_transition(listing: Listing, old_status: str | None) -> None:
+    wholesaler = Wholesaler.objects.only("status", "name_zh", "name_en").get(
+        pk=listing.wholesaler_id
+    )
+    error = rules.listing_transition_error(
+        old_status=old_status,
+        new_status=listing.status,
+        wholesaler_status=wholesaler.status,
+        wholesaler_name=str(wholesaler),
+    )
+    if error is not None:
+        raise ValidationError({"status": [error]})
+
+
+def _check_tiers(listing: Listing, tiers: Tiers) -> None:
     try:
         validate_price_tiers(
-            moq=listing.moq, unit_price=listing.unit_price, tiers=ordered
+            moq=listing.moq, unit_price=listing.unit_price, tiers=sorted(tiers)
         )
     except ValidationError as error:
         raise ValidationError({"price_tiers": error.error_list}) from error
+
+
+@transaction.atomic
+def listing_save(
+    *,
+    listing: Listing,
+    fields: dict[str, Any],
+    allowed: Sequence[str] = EDITABLE_FIELDS,
+    tiers: Tiers | None = None,
+    by=None,
+) -> Listing:
+    """Create or change a listing and (unless ``tiers`` is None) replace its tiers.
+
+    Only ``allowed`` fields are taken from ``fields``. The status change, the stock
+    confirmation, the SKU, the tiers (given, or the current ones against a changed
+    MOQ or price) and every model rule are checked before anything is written.
+    """
+    creating = listing.pk is None
+    before = (
+        None
+        if creating
+        else Listing.objects.select_for_update()
+        .values("status", "stock", "stock_confirmed_at")
+        .get(pk=listing.pk)
+    )
+    for name in allowed:
+        if name in fields:
+            setattr(listing, name, fields[name])
+    listing.stock_confirmed_at = rules.listing_stock_confirmed_at(
+        creating=creating,
+        old_stock=None if creating else before["stock"],
+        new_stock=listing.stock,
+        confirmed_at=None if creating else before["stock_confirmed_at"],
+        now=timezone.now(),
+    )
+    if listing.wholesaler_id is not None and listing.status:
+        _check_transition(listing, None if creating else before["status"])
+    if listing.wholesaler_id is not None and listing.sku:
+        _check_sku_free(
+            wholesaler_id=listing.wholesaler_id, sku=listing.sku, listing_pk=listing.pk
+        )
     listing.full_clean()
+    current_tiers = (
+        None
+        if creating
+        else list(listing.price_tiers.values_list("min_quantity", "unit_price"))
+    )
+    _check_tiers(listing, tiers if tiers is not None else current_tiers or ())
+    if by is not None:
+        listing._history_user = by
     listing.save()
-    listing.price_tiers.all().delete()
-    PriceTier.objects.bulk_create(
-        PriceTier(listing=listing, min_quantity=quantity, unit_price=price)
-        for quantity, price in ordered
-    )
+    if tiers is not None:
+        listing.price_tiers.all().delete()
+        PriceTier.objects.bulk_create(
+            PriceTier(listing=listing, min_quantity=quantity, unit_price=price)
+            for quantity, price in sorted(tiers)
+        )
+    catalogue_changed(listing_ids=[listing.pk])
     return listing
 
 
-@transaction.atomic
 def listing_create(
-    *, wholesaler: Wholesaler, fields: dict[str, Any], tiers: Tiers = ()
+    *, wholesaler: Wholesaler, fields: dict[str, Any], tiers: Tiers = (), by=None
 ) -> Listing:
-    """Create a draft listing of this wholesaler with its price tiers."""
+    """Create a draft listing of this wholesaler with its price tiers (portal)."""
     listing = Listing(wholesaler=wholesaler, status=ListingStatus.DRAFT)
-    for name in EDITABLE_FIELDS:
-        if name in fields:
-            setattr(listing, name, fields[name])
-    # Typing a stock figure is confirming it.
-    listing.stock_confirmed_at = timezone.now()
-    _check_sku_free(wholesaler=wholesaler, sku=listing.sku)
-    return _save_with_tiers(listing, tiers)
+    return listing_save(listing=listing, fields=fields, tiers=tiers, by=by)
+
+
+def listing_update(
+    *, listing: Listing, fields: dict[str, Any], tiers: Tiers | None, by=None
+) -> Listing:
+    """Change a listing's fields and replace its price tiers (portal)."""
+    return listing_save(listing=listing, fields=fields, tiers=tiers, by=by)
 
 
 @transaction.atomic
-def listing_update(
-    *, listing: Listing, fields: dict[str, Any], tiers: Tiers
-) -> Listing:
-    """Change a listing's fields and replace its price tiers."""
-    stock_before = Listing.objects.values_list("stock", flat=True).get(pk=listing.pk)
-    for name in EDITABLE_FIELDS:
-        if name in fields:
-            setattr(listing, name, fields[name])
-    if listing.stock != stock_before:
-        listing.stock_confirmed_at = timezone.now()
-    _check_sku_free(
-        wholesaler=listing.wholesaler, sku=listing.sku, listing_pk=listing.pk
-    )
-    return _save_with_tiers(listing, tiers)
-
-
-def _set_status(listing: Listing, status: str) -> Listing:
+def listing_set_status(*, listing: Listing, status: str, by=None) -> Listing:
+    """Move a listing along its state machine: the portal buttons' one door."""
+    current = Listing.objects.select_for_update().get(pk=listing.pk)
+    if current.status == status and status in _ALREADY:
+        message, code = _ALREADY[status]
+        raise ValidationError(message, code=code)
     listing.status = status
-    listing.full_clean()
+    try:
+        _check_transition(listing, current.status)
+        listing.full_clean()
+    except ValidationError as error:
+        listing.status = current.status
+        raise flatten(error) from error
+    if by is not None:
+        listing._history_user = by
     listing.save(update_fields=["status", "updated_at"])
+    catalogue_changed(listing_ids=[listing.pk])
     return listing
 
 
-@transaction.atomic
-def listing_pause(*, listing: Listing) -> Listing:
+def listing_pause(*, listing: Listing, by=None) -> Listing:
     """Take an active listing out of the catalogue for a while."""
-    if listing.status != ListingStatus.ACTIVE:
-        raise ValidationError(MSG_CANNOT_PAUSE, code="cannot_pause")
-    return _set_status(listing, ListingStatus.PAUSED)
+    return listing_set_status(listing=listing, status=ListingStatus.PAUSED, by=by)
 
 
-@transaction.atomic
-def listing_activate(*, listing: Listing) -> Listing:
+def listing_activate(*, listing: Listing, by=None) -> Listing:
     """Show a draft or paused listing in the catalogue."""
-    if listing.status == ListingStatus.ACTIVE:
-        raise ValidationError(MSG_ALREADY_ACTIVE, code="already_active")
-    if listing.status == ListingStatus.DELISTED:
-        raise ValidationError(MSG_CANNOT_ACTIVATE_DELISTED, code="delisted")
-    if listing.pilot_product.status != ReviewStatus.APPROVED:
-        raise ValidationError(MSG_PRODUCT_NOT_APPROVED, code="product_not_approved")
-    return _set_status(listing, ListingStatus.ACTIVE)
+    return listing_set_status(listing=listing, status=ListingStatus.ACTIVE, by=by)
 
 
-@transaction.atomic
-def listing_delist(*, listing: Listing) -> Listing:
+def listing_delist(*, listing: Listing, by=None) -> Listing:
     """Withdraw a listing for good; it stays in the history."""
-    if listing.status == ListingStatus.DELISTED:
-        raise ValidationError(MSG_ALREADY_DELISTED, code="already_delisted")
-    return _set_status(listing, ListingStatus.DELISTED)
+    return listing_set_status(listing=listing, status=ListingStatus.DELISTED, by=by)
 
 
 @transaction.atomic
-def listing_confirm_stock(*, listing: Listing) -> Listing:
+def listing_confirm_stock(*, listing: Listing, by=None) -> Listing:
     """Record that the stock figure was checked just now."""
     listing.stock_confirmed_at = timezone.now()
+    if by is not None:
+        listing._history_user = by
     listing.save(update_fields=["stock_confirmed_at", "updated_at"])
+    catalogue_changed(listing_ids=[listing.pk])
     return listing

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
+from pilot_products import rules, validators
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.eligibility import failed_checks, pilot_product_eligibility
 from pilot_products.models import (
     CbecListEdition,
@@ -39,7 +41,8 @@ CLEAR_FLAG = "clear_flag"
 
 #: Transitions that need a written reason.
 REASON_REQUIRED = frozenset({REJECT, RETIRE, CLEAR_FLAG})
-EDITABLE_STATUSES = frozenset({ReviewStatus.DRAFT, ReviewStatus.REJECTED})
+#: The one list of states in which content changes (``rules.pilot_product_edit_error``).
+EDITABLE_STATUSES = rules.EDITABLE_PRODUCT_STATUSES
 DECIDED_STATUSES = frozenset(
     {ReviewStatus.APPROVED, ReviewStatus.REJECTED, ReviewStatus.RETIRED}
 )
@@ -87,14 +90,8 @@ MSG_ALREADY_DECIDED = _(
     "%(product)s was already decided by %(user)s at %(time)s: it is now %(status)s."
 )
 MSG_ALREADY_SUBMITTED = _("%(product)s was already submitted by %(user)s at %(time)s.")
-MSG_REASON_REQUIRED = _(
-    "Give a reason: it is recorded in the history and shown to the editor."
-)
+MSG_REASON_REQUIRED = validators.MSG_REASON_REQUIRED
 MSG_NOT_ELIGIBLE = _("%(product)s does not pass its eligibility checks: %(checks)s")
-MSG_NOT_EDITABLE = _(
-    "%(product)s is %(status)s and can no longer be edited: only drafts and "
-    "rejected products can."
-)
 MSG_STALE_REVISION = _(
     "%(product)s was saved by %(user)s while you were editing it. Your changes were "
     "not saved: reload the page to see the current version, then make them again."
@@ -273,13 +270,11 @@ def pilot_product_save(
     else:
         _require_perm(user, PERM_CHANGE, MSG_EDIT_NOT_ALLOWED)
         current = _lock(product)
-        if current.status not in EDITABLE_STATUSES:
-            _refuse(
-                MSG_NOT_EDITABLE,
-                "not_editable",
-                product=current.code,
-                status=current.get_status_display(),
-            )
+        locked = rules.pilot_product_edit_error(
+            code=current.code, status=current.status
+        )
+        if locked is not None:
+            raise locked
         if expected_revision is not None and expected_revision != current.revision:
             last = current.history.select_related("history_user").first()
             _refuse(
@@ -295,6 +290,7 @@ def pilot_product_save(
     _save(product, user=user, reason=reason)
     if tariff_lines is not None:
         product.tariff_lines.set(list(tariff_lines))
+    catalogue_changed(product_ids=[product.pk])
     return product
 
 
@@ -312,6 +308,7 @@ def pilot_product_submit(*, product: PilotProduct, user) -> TransitionResult:
     product.decided_by = None
     product.decided_at = None
     _save(product, user=user, reason=HISTORY_SUBMITTED)
+    catalogue_changed(product_ids=[product.pk])
     return TransitionResult(product, MSG_SUBMITTED % {"product": product.code})
 
 
@@ -331,6 +328,7 @@ def pilot_product_approve(
         HISTORY_APPROVED_WITH_NOTE % {"note": note} if note else HISTORY_APPROVED
     )
     _save(product, user=user, reason=history_reason)
+    catalogue_changed(product_ids=[product.pk])
     return TransitionResult(product, MSG_APPROVED % {"product": product.code})
 
 
@@ -346,6 +344,7 @@ def pilot_product_reject(
     _require_other_reviewer(product, user)
     _decide(product, user=user, status=ReviewStatus.REJECTED, reason=reason)
     _save(product, user=user, reason=HISTORY_REJECTED % {"reason": reason})
+    catalogue_changed(product_ids=[product.pk])
     return TransitionResult(product, MSG_REJECTED % {"product": product.code})
 
 
@@ -362,6 +361,7 @@ def pilot_product_retire(
     product.needs_review = False
     _save(product, user=user, reason=HISTORY_RETIRED % {"reason": reason})
     paused = _pause_active_listings(product, user=user, reason=reason)
+    catalogue_changed(product_ids=[product.pk])
     return TransitionResult(
         product, MSG_RETIRED % {"product": product.code, "count": paused}
     )
@@ -376,6 +376,7 @@ def pilot_product_reopen(*, product: PilotProduct, user) -> TransitionResult:
     # The rejection reason stays visible to the editor while they revise the draft.
     product.status = ReviewStatus.DRAFT
     _save(product, user=user, reason=HISTORY_REOPENED)
+    catalogue_changed(product_ids=[product.pk])
     return TransitionResult(product, MSG_REOPENED % {"product": product.code})
 
 
@@ -393,6 +394,7 @@ def pilot_product_clear_flag(
     product.needs_review = False
     product.needs_review_note = ""
     _save(product, user=user, reason=HISTORY_FLAG_CLEARED % {"reason": reason})
+    catalogue_changed(product_ids=[product.pk])
     return TransitionResult(product, MSG_FLAG_CLEARED % {"product": product.code})
 
 
@@ -424,6 +426,7 @@ def _pause_active_listings(product: PilotProduct, *, user, reason: str) -> int:
         ),
         default_date=now,
     )
+    catalogue_changed(listing_ids=[listing.pk for listing in listings])
     return len(listings)
 
 
@@ -470,6 +473,7 @@ def pilot_product_restore(
         reason=MSG_RESTORED % {"time": _time_label(record.history_date)},
     )
     product.tariff_lines.set(TariffLine.objects.filter(pk__in=list(line_ids)))
+    catalogue_changed(product_ids=[product.pk])
     return product
 
 
@@ -501,4 +505,5 @@ def cbec_edition_flag_products(
         product.needs_review_note = note
         _save(product, user=user, reason=note)
         flagged.append(product)
+    catalogue_changed(product_ids=[product.pk for product in flagged])
     return flagged

@@ -9,11 +9,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from pilot_products import security_log, selectors
+from pilot_products import access, selectors
 from pilot_products.access import WholesalerPortalMixin
 from pilot_products.filters import PortalListingFilter
 from pilot_products.forms import ListingForm, PriceTierFormSet
-from pilot_products.models import Booth, Listing
+from pilot_products.models import Listing
 from pilot_products.services import listings as listing_services
 from pilot_products.views.catalogue import page_size, paginate, query_without
 
@@ -42,11 +42,11 @@ class PortalPage(WholesalerPortalMixin):
         return context
 
     def own_listings(self):
-        return Listing.objects.for_wholesaler(self.wholesaler)
+        return access.own_listings(self.wholesaler)
 
     def own_listing(self, pk: int) -> Listing:
         """Return one of the user's own listings; any other id is a 404 (logged)."""
-        return security_log.get_for_wholesaler_or_404(
+        return access.get_for_wholesaler_or_404(
             self.request,
             Listing.objects.select_related("pilot_product", "wholesaler"),
             wholesaler=self.wholesaler,
@@ -131,24 +131,25 @@ class ListingEditView(PortalPage, TemplateView):
 
     def log_foreign_booth(self, form) -> None:
         """Log a posted booth id of another wholesaler (the form refuses it)."""
-        booth_id = form.data.get("booth", "")
-        if (
-            "booth" in form.errors
-            and booth_id.isdigit()
-            and Booth.objects.filter(pk=booth_id)
-            .exclude(wholesaler=self.wholesaler)
-            .exists()
-        ):
-            security_log.cross_wholesaler_attempt(self.request, Booth, booth_id)
+        if "booth" in form.errors:
+            access.log_if_foreign_booth(
+                self.request, self.wholesaler, form.data.get("booth", "")
+            )
 
     def save(self, form, tiers, *, creating: bool) -> Listing:
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if creating:
             return listing_services.listing_create(
-                wholesaler=self.wholesaler, fields=fields, tiers=tiers.tiers()
+                wholesaler=self.wholesaler,
+                fields=fields,
+                tiers=tiers.tiers(),
+                by=self.request.user,
             )
         return listing_services.listing_update(
-            listing=form.instance, fields=fields, tiers=tiers.tiers()
+            listing=form.instance,
+            fields=fields,
+            tiers=tiers.tiers(),
+            by=self.request.user,
         )
 
     def show_service_errors(self, form, tiers, error: ValidationError) -> None:
@@ -177,7 +178,7 @@ class ListingActionView(PortalPage, View):
         listing = self.own_listing(pk)
         service, success = ACTIONS[action]
         try:
-            service(listing=listing)
+            service(listing=listing, by=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
