@@ -117,7 +117,11 @@ def test_one_bad_row_writes_nothing(trade):
         ("customs_code", "4.011E+08", None),
         ("country_of_origin", "Japan", cells.MSG_COUNTRY),
         ("tiers", "10-12.50", cells.MSG_TIERS),
-        ("title_zh", "拼图\x07", cells.MSG_CONTROL_CHARACTER),
+        (
+            "title_zh",
+            "拼图\x07",
+            cells.MSG_CONTROL_CHARACTER % {"char": "U+0007", "position": 3},
+        ),
     ],
 )
 def test_strict_cells_reject_with_exact_message(trade, column, value, message):

@@ -19,6 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from pilot_products.text_rules import (
+    MSG_CONTROL_CHARACTER as MSG_CONTROL_CHARACTER,  # re-exported for callers
+)
+from pilot_products.text_rules import validate_plain_text
 from pilot_products.validators import (
     FULL_WIDTH_DIGITS,
     validate_customs_code,
@@ -27,10 +31,6 @@ from pilot_products.validators import (
 
 from .escaping import unescape_formula
 
-MSG_CONTROL_CHARACTER = _(
-    "The cell contains an invisible control character: retype the text or paste it "
-    "as plain text."
-)
 MSG_CODE_NUMBER_CELL = _(
     "This cell holds a number, so Excel dropped any leading zero. Format the column "
     "as Text and type the code again."
@@ -75,7 +75,6 @@ MSG_BOOTH_ADDRESS = _(
     "Write the booth as district, floor, street and number, e.g. 5区 1楼 12街 12345."
 )
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 NON_FINITE = {"nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#num!"}
@@ -94,8 +93,8 @@ Parser = Callable[[Any], Any]
 
 
 def _checked_text(value: str) -> str:
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError(MSG_CONTROL_CHARACTER, code="control_character")
+    """Text as typed: the one text rule of every door (``text_rules``) applies."""
+    validate_plain_text(value)
     return unescape_formula(value.strip())
 
 

@@ -10,12 +10,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pilot_products.text_rules import reveal_hidden_characters
+
 from .escaping import escape_formula
 from .exporting import TEXT_FORMAT, cell_value
 from .specs import Spec
 
 TEMPLATE_ROWS = 2000
 ERROR_HEADER = "错误 (errors)"
+#: Longest text an Excel cell holds.
+EXCEL_CELL_CHARACTERS = 32_767
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 MONEY_FORMAT = "0.00"  # as exports write amounts (see xlsx_stream.MONEY_STYLE)
 
@@ -78,14 +82,14 @@ def error_workbook(
     """The rejected rows as the user wrote them, with row numbers and an error column."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")
-    sheet.append(["行 (row)", *(escape_formula(h) for h in headers), ERROR_HEADER])
+    sheet.append(["行 (row)", *(_raw(h) for h in headers), ERROR_HEADER])
     for row_number, cells, messages in rejected_rows:
         sheet.append(
             [
                 row_number,
                 *(_raw(cell) for cell in cells[: len(headers)]),
                 *([""] * (len(headers) - len(cells))),
-                escape_formula("\n".join(messages)),
+                _raw("\n".join(messages)),
             ]
         )
     buffer = io.BytesIO()
@@ -94,6 +98,13 @@ def error_workbook(
 
 
 def _raw(value: Any) -> Any:
+    """A rejected cell as it was written, in a form every workbook can hold.
+
+    The row was rejected, maybe for the very characters a cell cannot hold (control
+    characters): they are shown as ``[U+0007]`` so the user can find them, and the
+    download never fails on them.
+    """
     if isinstance(value, str):
-        return escape_formula(value)
+        text = reveal_hidden_characters(value)[:EXCEL_CELL_CHARACTERS]
+        return escape_formula(text)
     return "" if value is None else value

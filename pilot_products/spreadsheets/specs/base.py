@@ -1,4 +1,18 @@
-"""What every resource spec shares: building, validating and diffing one row."""
+"""What every resource spec shares: building, validating and diffing one row.
+
+A spec holds configuration (its columns, the scope) and the lookups it fetched for
+the file (``start``) and for the current slice (``prepare``); it keeps nothing about
+a row. Each row goes through one stateless lifecycle, like pretix's ImportColumn:
+
+1. ``resolve``: natural keys to ids, returning the row's own context (what later
+   stages need about this row: its tiers, its product's state...);
+2. clean: the model's field rules (``clean_fields``), then ``check_rules`` with the
+   row's context and the row's current state in the database, calling the same
+   rule functions as the forms and services;
+3. assign: the instance and what it changes, then ``check_change`` for rules that
+   only apply to a change (a reviewed product is not changed, a delisted listing
+   stays delisted).
+"""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -118,8 +132,23 @@ class Spec:
             return None
         return None if any(part in ("", None) for part in key) else key
 
-    def check_rules(self, instance, extra, errors: dict) -> None:
-        """Cross-field and cross-model rules, with data fetched in ``prepare``."""
+    def check_rules(
+        self, instance, row: Any, existing: dict[str, Any] | None, errors: dict
+    ) -> None:
+        """Cross-field and cross-model rules, with data fetched in ``prepare``.
+
+        ``row`` is what ``resolve`` returned for this row, ``existing`` the row's
+        current state in the database (None for a new row).
+        """
+
+    def check_change(
+        self, candidate: Candidate, row: Any, existing: dict[str, Any], errors: dict
+    ) -> None:
+        """Rules for a row that changes an existing object (after the diff)."""
+
+    def extra_of(self, row: Any) -> Any:
+        """The part of ``row`` written beside the model's fields (tiers, lines...)."""
+        return row
 
     def existing_extra(self, state: dict[str, Any]) -> Any:
         return None
@@ -175,7 +204,8 @@ class Spec:
                 )
             ):
                 add_error(errors, column.key, MSG_REQUIRED)
-        extra = self.resolve(values, fields, errors)
+        row_context = self.resolve(values, fields, errors)
+        extra = self.extra_of(row_context)
         key = self.key_of(fields)
         if key is None:
             raise RowInvalid(errors or {"": [str(MSG_REQUIRED)]})
@@ -200,7 +230,7 @@ class Spec:
                 for message in field_errors:
                     add_error(errors, column, " ".join(messages_of(message)))
         if not errors:
-            self.check_rules(instance, extra, errors)
+            self.check_rules(instance, row_context, existing, errors)
         if errors:
             raise RowInvalid(errors)
         if existing is None:
@@ -212,11 +242,20 @@ class Spec:
         ]
         if extra is not None and extra != self.existing_extra(existing):
             changed.append(self.extra_column)
-        return Candidate(
+        candidate = Candidate(
             row, key, instance, UPDATED if changed else UNCHANGED, changed, extra
         )
+        if changed:
+            self.check_change(candidate, row_context, existing, errors)
+            if errors:
+                raise RowInvalid(errors)
+        return candidate
 
     extra_column = ""
+
+    def add_rule_error(self, errors: dict, attname: str, error: ValidationError):
+        """Put a rule's error under the column of ``attname`` ("" for the row)."""
+        self.map_rule_errors(errors, {attname: [error]})
 
     def map_rule_errors(self, errors: dict, rule_errors: dict) -> None:
         for attname, field_errors in rule_errors.items():

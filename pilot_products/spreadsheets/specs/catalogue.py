@@ -1,11 +1,19 @@
-"""Specs for the reference data: CBEC categories, tariff lines, list entries, products."""
+"""Specs for the reference data: CBEC categories, tariff lines, list entries, products.
+
+Pilot products go through the review workflow's rules: an import creates drafts and
+changes drafts and rejected products; a row that would change a submitted, approved
+or retired product is refused (``rules.pilot_product_edit_error``, the rule the admin
+form's save applies), so a reviewer's decision is never changed by a spreadsheet.
+"""
 
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import rules
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
@@ -17,6 +25,7 @@ from pilot_products.models import (
     TariffLine,
 )
 from pilot_products.services.review import cbec_edition_flag_products
+from pilot_products.validators import MSG_ENTRY_ROW_TAKEN
 
 from .. import cells
 from ..columns import Column
@@ -32,9 +41,13 @@ MSG_UNKNOWN_EDITION = _("No CBEC list edition with the code “%(code)s” exist
 MSG_FLAGGED_AFTER_IMPORT = _(
     "Approved pilot products flagged for review against edition %(edition)s: %(codes)s."
 )
-MSG_PRODUCT_CODE = _("A pilot product code is P followed by 2 to 6 digits, e.g. P07.")
-
-PRODUCT_CODE_DIGITS = range(2, 7)
+MSG_PARENT_CYCLE = _(
+    "The category “%(code)s” cannot have “%(parent)s” as its parent: that category "
+    "is “%(code)s” itself or one of its subcategories."
+)
+MSG_PRODUCT_CHANGED_MEANWHILE = _(
+    "Pilot product %(product)s was changed while the file was being imported."
+)
 
 
 class CategoriesSpec(Spec):
@@ -56,26 +69,57 @@ class CategoriesSpec(Spec):
 
     def start(self):
         self.codes = dict(CbecCategory.objects.values_list("code", "pk"))
-        self.known = set(self.codes)
+        self.parent_code_of = {pk: code for code, pk in self.codes.items()}
+        #: code -> parent code as the file leaves it so far (rows above included).
+        self.parent_of = {
+            code: self.parent_code_of.get(parent_id)
+            for code, parent_id in CbecCategory.objects.values_list("code", "parent_id")
+        }
         self.existing = {
             (state["code"],): state for state in CbecCategory.objects.values()
         }
 
+    def prepare(self, records):
+        """Judge each row's parent against the rows above it, before any row is built.
+
+        A parent must exist or come in an earlier row, and must not be the row's own
+        category or one of its subcategories (no loops in the tree).
+        """
+        self.parent_problem: dict[str, str] = {}
+        for record in records:
+            code, parent = record.get("code") or "", record.get("parent") or ""
+            if not code:
+                continue
+            if parent and parent not in self.parent_of:
+                self.parent_problem.setdefault(
+                    code, str(MSG_PARENT_BELOW % {"code": parent})
+                )
+            elif parent and self._descends_from(parent, code):
+                self.parent_problem.setdefault(
+                    code, str(MSG_PARENT_CYCLE % {"code": code, "parent": parent})
+                )
+            else:
+                self.parent_of[code] = parent or None
+
+    def _descends_from(self, category: str, ancestor: str) -> bool:
+        seen = set()
+        while category and category not in seen:
+            if category == ancestor:
+                return True
+            seen.add(category)
+            category = self.parent_of.get(category)
+        return False
+
     def resolve(self, values, fields, errors):
         parent = values.get("parent") or ""
-        if parent and parent not in self.known:
-            add_error(errors, "parent", MSG_PARENT_BELOW % {"code": parent})
+        problem = self.parent_problem.get(fields.get("code") or "")
+        if parent and problem:
+            add_error(errors, "parent", problem)
         fields["parent_id"] = self.codes.get(parent)
-        if fields.get("code"):
-            self.known.add(fields["code"])
         return parent
 
     def existing_extra(self, state):
         return self.parent_code_of.get(state["parent_id"], "")
-
-    @property
-    def parent_code_of(self):
-        return {pk: code for code, pk in self.codes.items()}
 
     extra_column = "parent"
 
@@ -89,6 +133,7 @@ class CategoriesSpec(Spec):
             )
             instance.save()
             self.codes[instance.code] = instance.pk
+            self.parent_code_of[instance.pk] = instance.code
 
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).select_related("parent")
@@ -167,6 +212,25 @@ class CbecEntriesSpec(Spec):
             (state["edition_id"], state["tariff_line_id"]): state
             for state in CbecListEntry.objects.values()
         }
+        #: (edition, row number) -> tariff line holding it, in the database and then
+        #: in the rows above (one row number per line and edition).
+        self.row_holder = {
+            (state["edition_id"], state["row_number"]): state["tariff_line_id"]
+            for state in self.existing.values()
+        }
+
+    def prepare(self, records):
+        """Claim each row's (edition, row number) in file order, before building."""
+        self.row_taken_by_other: set[tuple[str, str]] = set()
+        for record in records:
+            edition = self.editions.get(record.get("edition") or "")
+            line = self.lines.get(record.get("tariff_line") or "")
+            number = record.get("row_number")
+            if edition is None or line is None or number is None:
+                continue
+            holder = self.row_holder.setdefault((edition, number), line)
+            if holder != line:
+                self.row_taken_by_other.add((record["edition"], record["tariff_line"]))
 
     def resolve(self, values, fields, errors):
         edition, line = values.get("edition"), values.get("tariff_line")
@@ -180,6 +244,12 @@ class CbecEntriesSpec(Spec):
                 add_error(
                     errors, "tariff_line", MSG_UNKNOWN_TARIFF_LINE % {"code": line}
                 )
+        if (edition, line) in self.row_taken_by_other:
+            add_error(
+                errors,
+                "row_number",
+                MSG_ENTRY_ROW_TAKEN % {"row": values["row_number"]},
+            )
 
     def write(self, candidates, user_id, reason):
         super().write(candidates, user_id, reason)
@@ -258,14 +328,7 @@ class PilotProductsSpec(Spec):
             self.current_lines[product_id] += (code,)
 
     def resolve(self, values, fields, errors):
-        code = fields.get("code") or ""
-        if code and not (
-            code.startswith("P")
-            and code[1:].isascii()
-            and code[1:].isdigit()
-            and len(code) - 1 in PRODUCT_CODE_DIGITS
-        ):
-            add_error(errors, "code", MSG_PRODUCT_CODE)
+        # The code's format is the model field's validator, checked in clean_fields.
         lines = values.get("tariff_lines")
         if lines is None:
             return None
@@ -279,18 +342,45 @@ class PilotProductsSpec(Spec):
     def existing_extra(self, state):
         return tuple(sorted(self.current_lines.get(state["id"], ())))
 
+    def check_change(self, candidate, row, existing, errors):
+        locked = rules.pilot_product_edit_error(
+            code=existing["code"], status=existing["status"]
+        )
+        if locked is not None:
+            self.add_rule_error(errors, "code", locked)
+
     @transaction.atomic
     def write(self, candidates, user_id, reason):
-        for candidate in candidates:
-            if candidate.action == UNCHANGED:
-                continue
+        changing = [c for c in candidates if c.action != UNCHANGED]
+        updated = [c.instance.pk for c in changing if c.instance.pk]
+        # Lock what the rows change: a decision or an admin save made since the
+        # rows were validated wins, and the import stops (nothing is written).
+        current = dict(
+            PilotProduct.objects.select_for_update()
+            .filter(pk__in=updated)
+            .values_list("pk", "revision")
+        )
+        user = self.scope.user if user_id is not None else None
+        for candidate in changing:
             product = candidate.instance
+            if product.pk is None:
+                product.status = ReviewStatus.DRAFT
+                product.created_by = user
+                product.revision = 1
+            else:
+                validated = self.existing[candidate.key]
+                if current.get(product.pk) != validated["revision"]:
+                    raise DatabaseError(
+                        str(MSG_PRODUCT_CHANGED_MEANWHILE % {"product": product.code})
+                    )
+                product.revision = validated["revision"] + 1
             product._change_reason = reason
-            if self.scope.user is not None:
-                product._history_user = self.scope.user
+            if user is not None:
+                product._history_user = user
             product.save()
             if candidate.extra is not None:
                 product.tariff_lines.set([self.lines[code] for code in candidate.extra])
+        catalogue_changed(product_ids=[c.instance.pk for c in changing])
 
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).prefetch_related("tariff_lines")

@@ -1,27 +1,42 @@
-"""Specs for the Mall: wholesalers, booths and listings with their price tiers."""
+"""Specs for the Mall: wholesalers, booths and listings with their price tiers.
+
+Rows go through the same rule functions as the forms and services: the listing
+state machine and the active-needs-approved rule (``rules``), the tier rules and the
+lease rule (``validators``); a suspension by spreadsheet logs the users out like the
+admin's button (``accounts.wholesalers_suspended``).
+"""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import rules, security_log
 from pilot_products.bulk import insert_rows
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     Booth,
     Listing,
     ListingStatus,
     PilotProduct,
     PriceTier,
+    ReviewStatus,
     Unit,
     Wholesaler,
     WholesalerStatus,
 )
 from pilot_products.models.trade import booth_address
-from pilot_products.rules import listing_rule_errors
-from pilot_products.validators import validate_credit_code, validate_price_tiers
+from pilot_products.services.accounts import wholesalers_suspended
+from pilot_products.validators import (
+    validate_credit_code,
+    validate_lease_dates,
+    validate_price_tiers,
+)
 
 from .. import cells
 from ..columns import Column
@@ -35,7 +50,6 @@ MSG_OTHER_WHOLESALER = _(
 )
 MSG_UNKNOWN_PRODUCT = _("No pilot product with the code “%(code)s” exists.")
 MSG_UNKNOWN_BOOTH = _("No booth %(address)s exists in the Mall.")
-MSG_LEASE_ORDER = _("The lease must end on or after the day it starts.")
 
 CHUNK = 2000
 
@@ -95,6 +109,23 @@ class WholesalersSpec(Spec):
             (state["credit_code"],): state for state in Wholesaler.objects.values()
         }
 
+    def write(self, candidates, user_id, reason):
+        super().write(candidates, user_id, reason)
+        moved = [c.instance for c in candidates if "status" in c.changed]
+        suspended = [w.pk for w in moved if w.status == WholesalerStatus.SUSPENDED]
+        user = self.scope.user if user_id is not None else None
+        wholesalers_suspended(wholesaler_ids=suspended, by=user)
+        for wholesaler in moved:
+            if wholesaler.status == WholesalerStatus.ACTIVE:
+                security_log.event(
+                    "wholesaler_reactivated",
+                    user=user,
+                    wholesaler=wholesaler.credit_code,
+                )
+        catalogue_changed(
+            wholesaler_ids=[c.instance.pk for c in candidates if c.instance.pk]
+        )
+
     def export_rows(self, queryset):
         for w in queryset.iterator(chunk_size=CHUNK):
             yield [
@@ -147,13 +178,29 @@ class BoothsSpec(Spec):
             if code and fields["wholesaler_id"] is None:
                 add_error(errors, "wholesaler", MSG_UNKNOWN_WHOLESALER % {"code": code})
 
-    def check_rules(self, instance, extra, errors):
-        if (
-            instance.lease_start
-            and instance.lease_end
-            and instance.lease_end < instance.lease_start
-        ):
-            add_error(errors, "lease_end", MSG_LEASE_ORDER)
+    def check_rules(self, instance, row, existing, errors):
+        try:
+            validate_lease_dates(instance.lease_start, instance.lease_end)
+        except ValidationError as error:
+            self.map_rule_errors(errors, error.error_dict)
+
+    def write(self, candidates, user_id, reason):
+        super().write(candidates, user_id, reason)
+        booth_ids = [c.instance.pk for c in candidates if c.instance.pk]
+        tenants = {c.instance.wholesaler_id for c in candidates}
+        tenants |= {
+            state["wholesaler_id"]
+            for c in candidates
+            if (state := self.existing.get(c.key))
+        }
+        catalogue_changed(
+            listing_ids=list(
+                Listing.objects.filter(booth_id__in=booth_ids).values_list(
+                    "pk", flat=True
+                )
+            ),
+            wholesaler_ids=sorted(pk for pk in tenants if pk is not None),
+        )
 
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).select_related("wholesaler")
@@ -198,6 +245,30 @@ LISTING_EXPORT_VALUES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    """What a listing row needs of its pilot product, fetched once per file."""
+
+    pk: int
+    code: str
+    status: str
+    lines: tuple[str, ...]
+
+    @property
+    def status_label(self) -> str:
+        return str(ReviewStatus(self.status).label)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """One row's own context, from ``resolve`` to ``check_rules`` (never on the spec)."""
+
+    tiers: tuple[tuple[int, Decimal], ...] | None
+    product: ProductInfo | None
+    booth_given: bool
+    booth_owner: int | None
+
+
 class ListingsSpec(Spec):
     """Listings keyed by wholesaler and SKU, with price tiers in one cell."""
 
@@ -234,8 +305,8 @@ class ListingsSpec(Spec):
                example=Unit.PIECE),
         Column("unit_price", "单价（元）", cells.money, "unit_price", required=True,
                aliases=("price", "单价"), example=Decimal("12.50")),
-        Column("moq", "起批量", cells.integer, "moq", aliases=("最小起订量",),
-               example=10),
+        Column("moq", "起批量", cells.integer, "moq", required=True,
+               aliases=("最小起订量",), example=10),
         Column("stock", "库存", cells.integer, "stock", example=500),
         Column("booth", "商位", cells.booth_address, aliases=("摊位",),
                example="5区 7门 1楼 12街 12345"),
@@ -256,29 +327,40 @@ class ListingsSpec(Spec):
 
     def start(self):
         own = self.scope.wholesaler
+        #: credit code -> wholesaler id, and id -> (status, name), as met so far.
         self.wholesalers: dict[str, int] = {}
+        self.wholesaler_info: dict[int, tuple[str, str]] = {}
         if own is not None:
             self.wholesalers[own.credit_code] = own.pk
+            self.wholesaler_info[own.pk] = (own.status, str(own))
         self.codes_looked_up: set[str] = set(self.wholesalers)
-        self.products: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self.products: dict[str, ProductInfo] = {}
         lines: dict[int, list[str]] = {}
         for product_id, code in PilotProduct.tariff_lines.through.objects.values_list(
             "pilotproduct_id", "tariffline__code"
         ):
             lines.setdefault(product_id, []).append(code)
-        for pk, code in PilotProduct.objects.values_list("pk", "code"):
-            self.products[code] = (pk, tuple(lines.get(pk, ())))
+        for pk, code, status in PilotProduct.objects.values_list(
+            "pk", "code", "status"
+        ):
+            self.products[code] = ProductInfo(
+                pk, code, status, tuple(lines.get(pk, ()))
+            )
+        self.product_by_pk = {info.pk: info for info in self.products.values()}
         self.booths = {
             (d, f, s, n): (pk, wholesaler_id)
             for pk, d, f, s, n, wholesaler_id in Booth.objects.values_list(
                 "pk", "district", "floor", "street", "number", "wholesaler_id"
             )
         }
+        self.booth_owner = dict(self.booths.values())
         #: (wholesaler id, SKU) -> listing id, for every wholesaler met so far: the
         #: full rows are fetched slice by slice, by id.
         self.listing_ids: dict[tuple[int, str], int] = {}
         self.indexed_wholesalers: set[int] = set()
         self.existing_attnames = [f.attname for f in Listing._meta.concrete_fields]
+        #: One moment for the whole file: every stock it changes is confirmed then.
+        self.now = timezone.now()
 
     def prepare(self, records):
         own = self.scope.wholesaler
@@ -310,11 +392,14 @@ class ListingsSpec(Spec):
     def _look_up_wholesalers(self, codes: set[str]) -> None:
         self.codes_looked_up |= codes
         for chunk in in_chunks(sorted(codes)):
-            self.wholesalers.update(
-                Wholesaler.objects.filter(credit_code__in=chunk).values_list(
-                    "credit_code", "pk"
+            for wholesaler in Wholesaler.objects.filter(credit_code__in=chunk).only(
+                "pk", "credit_code", "status", "name_zh", "name_en"
+            ):
+                self.wholesalers[wholesaler.credit_code] = wholesaler.pk
+                self.wholesaler_info[wholesaler.pk] = (
+                    wholesaler.status,
+                    str(wholesaler),
                 )
-            )
 
     def _index_listings(self, wholesaler_ids: set[int]) -> None:
         ids = sorted(wholesaler_ids - self.indexed_wholesalers)
@@ -325,7 +410,7 @@ class ListingsSpec(Spec):
             ).values_list("wholesaler_id", "sku", "pk"):
                 self.listing_ids[(wholesaler, sku)] = pk
 
-    def resolve(self, values, fields, errors):
+    def resolve(self, values, fields, errors) -> "ListingRow":
         own = self.scope.wholesaler
         code = values.get("wholesaler") or ""
         if own is not None:
@@ -337,7 +422,7 @@ class ListingsSpec(Spec):
             if fields["wholesaler_id"] is None:
                 add_error(errors, "wholesaler", MSG_UNKNOWN_WHOLESALER % {"code": code})
         product_code = values.get("pilot_product")
-        self._product_lines: tuple[str, ...] = ()
+        product = None
         if product_code:
             product = self.products.get(product_code)
             if product is None:
@@ -347,9 +432,9 @@ class ListingsSpec(Spec):
                     MSG_UNKNOWN_PRODUCT % {"code": product_code},
                 )
             else:
-                fields["pilot_product_id"], self._product_lines = product
-        self._booth_owner = None
-        if "booth" in values:
+                fields["pilot_product_id"] = product.pk
+        booth_given, booth_owner = "booth" in values, None
+        if booth_given:
             location = values["booth"]
             fields["booth_id"] = None
             if location is not None:
@@ -359,32 +444,52 @@ class ListingsSpec(Spec):
                     address = booth_address(district, "", floor, street, number)
                     add_error(errors, "booth", MSG_UNKNOWN_BOOTH % {"address": address})
                 else:
-                    fields["booth_id"], self._booth_owner = booth
+                    fields["booth_id"], booth_owner = booth
         tiers = values.get("tiers")
-        return None if tiers is None else tuple(sorted(tiers))
+        return ListingRow(
+            tiers=None if tiers is None else tuple(sorted(tiers)),
+            product=product,
+            booth_given=booth_given,
+            booth_owner=booth_owner,
+        )
 
-    def check_rules(self, instance, extra, errors):
-        booth_owner = self._booth_owner
-        if instance.booth_id and booth_owner is None:
-            booth_owner = next(
-                (
-                    owner
-                    for pk, owner in self.booths.values()
-                    if pk == instance.booth_id
-                ),
-                None,
-            )
+    def extra_of(self, row):
+        return row.tiers
+
+    def check_rules(self, instance, row, existing, errors):
+        product = row.product or self.product_by_pk.get(instance.pilot_product_id)
+        if row.booth_given:
+            booth_owner = row.booth_owner
+        else:
+            booth_owner = self.booth_owner.get(instance.booth_id)
         self.map_rule_errors(
             errors,
-            listing_rule_errors(
+            rules.listing_rule_errors(
                 customs_code=instance.customs_code,
-                product_tariff_lines=self._product_lines,
+                product_tariff_lines=product.lines if product else (),
                 wholesaler_id=instance.wholesaler_id,
                 booth_wholesaler_id=booth_owner,
                 has_booth=bool(instance.booth_id),
+                status=instance.status,
+                product_code=product.code if product else "",
+                product_status=product.status if product else None,
+                product_status_label=product.status_label if product else "",
             ),
         )
-        tiers = extra if extra is not None else self.existing_extra(vars(instance))
+        wholesaler_status, wholesaler_name = self.wholesaler_info.get(
+            instance.wholesaler_id, (WholesalerStatus.ACTIVE, "")
+        )
+        transition = rules.listing_transition_error(
+            old_status=existing["status"] if existing else None,
+            new_status=instance.status,
+            wholesaler_status=wholesaler_status,
+            wholesaler_name=wholesaler_name,
+        )
+        if transition is not None:
+            self.add_rule_error(errors, "status", transition)
+        tiers = (
+            row.tiers if row.tiers is not None else self.existing_extra(vars(instance))
+        )
         try:
             validate_price_tiers(
                 moq=instance.moq, unit_price=instance.unit_price, tiers=tiers or ()
@@ -392,6 +497,13 @@ class ListingsSpec(Spec):
         except ValidationError as error:
             for message in messages_of(error):
                 add_error(errors, "tiers", message)
+        instance.stock_confirmed_at = rules.listing_stock_confirmed_at(
+            creating=existing is None,
+            old_stock=existing["stock"] if existing else None,
+            new_stock=instance.stock,
+            confirmed_at=existing["stock_confirmed_at"] if existing else None,
+            now=self.now,
+        )
 
     def existing_extra(self, state):
         pk = state.get("id")
@@ -425,6 +537,9 @@ class ListingsSpec(Spec):
             if candidate.extra is not None:
                 rows += [(candidate.instance.pk, q, p) for q, p in candidate.extra]
         insert_rows(PriceTier, ("listing", "min_quantity", "unit_price"), rows)
+        catalogue_changed(
+            listing_ids=[*new_pks.values(), *(c.instance.pk for c in updates)]
+        )
 
     def export_queryset(self, queryset=None):
         queryset = super().export_queryset(queryset)
