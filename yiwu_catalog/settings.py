@@ -70,9 +70,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_countries",
+    # Before import_export: its own `manage.py import` / `export` would write any
+    # model row by row past every rule; ours run through the spreadsheet engine.
+    "pilot_products",
     "import_export",
     "simple_history",
-    "pilot_products",
     "axes",
 ]
 
