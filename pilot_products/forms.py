@@ -20,6 +20,7 @@ from pilot_products.models import (
 from pilot_products.services.listings import EDITABLE_FIELDS
 from pilot_products.validators import (
     MAX_PRICE_TIERS,
+    MSG_MOQ_REQUIRED,
     MSG_SKU_TAKEN,
     validate_price_tiers,
 )
@@ -32,6 +33,7 @@ class ListingForm(forms.ModelForm):
         model = Listing
         fields = EDITABLE_FIELDS
         field_classes = {"pilot_product": PilotProductChoiceField}
+        error_messages = {"moq": {"required": MSG_MOQ_REQUIRED}}
         widgets = {
             "customs_code": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off"}

@@ -79,6 +79,9 @@ MSG_TIER_PRICE_DIGITS = _(
 MSG_TIER_QUANTITY_MIN = _("A price tier starts at a quantity of at least 1.")
 MSG_PRICE_POSITIVE = _("The price must be greater than zero.")
 MSG_MOQ_AT_LEAST_ONE = _("The minimum order quantity must be at least 1.")
+MSG_MOQ_REQUIRED = _(
+    "Enter the minimum order quantity, e.g. 10: it is never assumed to be 1."
+)
 MSG_STOCK_NOT_NEGATIVE = _("The stock cannot be negative.")
 MSG_NUMBER_TOO_LARGE = _("Enter a number no larger than %(limit_value)s.")
 MSG_SKU_TAKEN = _("You already have a listing with this SKU.")

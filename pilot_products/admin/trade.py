@@ -26,7 +26,11 @@ from pilot_products.models import (
 from pilot_products.resources import BoothResource, ListingResource, WholesalerResource
 from pilot_products.services import accounts, booths, memberships
 from pilot_products.services import listings as listing_services
-from pilot_products.validators import MAX_PRICE_TIERS, validate_price_tiers
+from pilot_products.validators import (
+    MAX_PRICE_TIERS,
+    MSG_MOQ_REQUIRED,
+    validate_price_tiers,
+)
 
 #: Prefix of the price tier inline's formset in a listing's change form.
 TIERS_PREFIX = "price_tiers"
@@ -143,6 +147,7 @@ class ListingAdminForm(forms.ModelForm):
     class Meta:
         model = Listing
         fields = listing_services.ADMIN_FIELDS
+        error_messages = {"moq": {"required": MSG_MOQ_REQUIRED}}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -214,6 +219,10 @@ class ListingAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
         if form.posts_tiers():
             tiers = tier_formsets[0].tiers() if tier_formsets else None
             self._save(request, form.instance, form, tiers=tiers)
+        for formset in tier_formsets:
+            # The service replaced the tiers; the change message reads these.
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
         form.save_m2m()
 
     def _save(self, request, obj, form, *, tiers):

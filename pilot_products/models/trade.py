@@ -364,6 +364,9 @@ class Listing(models.Model):
         _("minimum order quantity"),
         validators=list(v.MOQ_VALIDATORS),
         help_text=_("At least 1, e.g. 10."),
+        # A blank MOQ is refused with the same sentence at every door (forms use
+        # it as their "required" message).
+        error_messages={"null": v.MSG_MOQ_REQUIRED, "blank": v.MSG_MOQ_REQUIRED},
     )
     stock = models.PositiveIntegerField(
         _("stock"), default=0, validators=list(v.STOCK_VALIDATORS)
