@@ -361,3 +361,35 @@ def test_every_door_refuses_the_rule_with_the_same_sentence(
     ):
         assert case.code in codes, f"{door}: {codes}"
     assert _state() == before, f"{door} wrote something"
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "code"),
+    [
+        ("delisted", ListingStatus.ACTIVE, "delisted"),
+        ("listing", ListingStatus.DRAFT, "cannot_redraft"),
+        ("draft", ListingStatus.PAUSED, "cannot_pause"),
+        ("draft", ListingStatus.ACTIVE, "product_not_approved"),
+    ],
+)
+def test_the_service_behind_every_form_refuses_the_same_transitions(
+    target, status, code, world
+):
+    """Defence behind the forms: listing_save itself applies the state machine."""
+    from django.core.exceptions import ValidationError
+
+    from pilot_products.services.listings import ADMIN_FIELDS, listing_save
+    from tests.doors.helpers import codes
+
+    _product_rejected_draft(world)
+    listing = Listing.objects.get(pk=world[target].pk)
+    before = _state()
+    with pytest.raises(ValidationError) as refused:
+        listing_save(
+            listing=listing,
+            fields={"status": status},
+            allowed=ADMIN_FIELDS,
+            by=world["operator"],
+        )
+    assert code in codes(refused.value)
+    assert _state() == before
