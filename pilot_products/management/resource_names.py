@@ -6,6 +6,7 @@ other model: its rows would otherwise be written without any of the rules.
 """
 
 from django.core.management.base import CommandError
+from django.utils.module_loading import import_string
 
 from pilot_products.resources import RESOURCES
 from pilot_products.spreadsheets.specs import SPECS
@@ -15,15 +16,16 @@ def spec_name_for(argument: str) -> str:
     """Return the spec name ``argument`` names (``listings``, a path or a label)."""
     if argument in SPECS:
         return argument
+    try:
+        named = import_string(argument)
+    except ImportError:
+        named = None
     wanted = argument.lower()
     for name, resource in RESOURCES.items():
         model = resource.spec_class.model
-        names = {
-            f"{resource.__module__}.{resource.__name__}".lower(),
-            model._meta.label_lower,
-            f"{model.__module__}.{model.__name__}".lower(),
-        }
-        if wanted in names:
+        if named is not None and named in (resource, model):
+            return name
+        if wanted == model._meta.label_lower:
             return name
     raise CommandError(
         f"{argument} cannot be imported or exported here. Use one of: "
