@@ -24,9 +24,7 @@ def test_the_commands_are_ours_not_the_librarys():
     "resource",
     ["listings", "pilot_products.resources.ListingResource", "pilot_products.Listing"],
 )
-def test_import_refuses_an_invalid_row_like_catalogue_import(
-    resource, world, tmp_path
-):
+def test_import_refuses_an_invalid_row_like_catalogue_import(resource, world, tmp_path):
     listing = world["listing"]
     row = listing_row(
         listing.wholesaler,
