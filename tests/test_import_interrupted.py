@@ -25,10 +25,18 @@ def _big_listing_file(site: Site, tmp_path) -> tuple:
     assert len(header) == len(LISTING_HEADERS)
     sku, price = LISTING_HEADERS.index("sku"), LISTING_HEADERS.index("unit_price")
     tiers = LISTING_HEADERS.index("tiers")
-    changed = [
-        [*row[:price], f"{float(row[price]) + 1:.2f}", *row[price + 1 :]]
-        for row in rows
-    ]
+    changed = []
+    for row in rows:
+        row = list(row)
+        row[price] = f"{float(row[price]) + 1:.2f}"
+        # The first tier is at the unit price: every tier moves with it.
+        row[tiers] = ";".join(
+            f"{quantity}:{float(tier_price) + 1:.2f}"
+            for quantity, tier_price in (
+                pair.split(":") for pair in row[tiers].split(";") if pair
+            )
+        )
+        changed.append(row)
     template = rows[0]
     new = []
     for index in range(NEW_ROWS):

@@ -252,11 +252,8 @@ class ProductInfo:
     pk: int
     code: str
     status: str
+    status_label: str
     lines: tuple[str, ...]
-
-    @property
-    def status_label(self) -> str:
-        return str(ReviewStatus(self.status).label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,11 +337,12 @@ class ListingsSpec(Spec):
             "pilotproduct_id", "tariffline__code"
         ):
             lines.setdefault(product_id, []).append(code)
+        labels = {status: str(label) for status, label in ReviewStatus.choices}
         for pk, code, status in PilotProduct.objects.values_list(
             "pk", "code", "status"
         ):
             self.products[code] = ProductInfo(
-                pk, code, status, tuple(lines.get(pk, ()))
+                pk, code, status, labels[status], tuple(lines.get(pk, ()))
             )
         self.product_by_pk = {info.pk: info for info in self.products.values()}
         self.booths = {
