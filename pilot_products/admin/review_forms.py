@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilot_products.models import PilotList, PilotProduct, ReviewStatus
 from pilot_products.services import pilot_lists, review
+from pilot_products.text_rules import validate_plain_text
 
 MSG_VERSION_TAKEN = _("Version %(version)s already exists: choose another one.")
 
@@ -50,6 +51,7 @@ class PilotProductForm(forms.ModelForm):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
+        validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_(
             "Recorded in the history and shown to the editor, e.g. “Tariff line "
@@ -91,8 +93,12 @@ class PilotListCopyForm(forms.Form):
     version = forms.SlugField(
         label=_("New version"), max_length=20, help_text=_("e.g. 2025-06.")
     )
-    name_zh = forms.CharField(label=_("Chinese name"), max_length=200)
-    name_en = forms.CharField(label=_("English name"), max_length=200)
+    name_zh = forms.CharField(
+        label=_("Chinese name"), max_length=200, validators=[validate_plain_text]
+    )
+    name_en = forms.CharField(
+        label=_("English name"), max_length=200, validators=[validate_plain_text]
+    )
 
     def clean_version(self):
         version = self.cleaned_data["version"]
