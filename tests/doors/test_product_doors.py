@@ -170,3 +170,20 @@ def test_a_new_product_row_cannot_claim_a_review_state(editor_client, tmp_path):
     answer = import_through_command("pilot-products", [HEADERS, row], tmp_path)
     assert answer.imported
     assert PilotProduct.objects.get(code="P9902").status == ReviewStatus.DRAFT
+
+
+def test_a_reason_with_a_bidi_override_is_refused_on_the_reason_form(reviewer, editor):
+    product = factories.make_pilot_product(
+        status=ReviewStatus.SUBMITTED, submitted_by=editor
+    )
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(reviewer)
+    response = client.post(
+        f"/admin/pilot_products/pilotproduct/{product.pk}/transition/reject/",
+        {"reason": "Not \u202eon the list"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {e.code for e in form.errors.as_data()["reason"]} == {"invisible_character"}
+    assert PilotProduct.objects.get(pk=product.pk).status == ReviewStatus.SUBMITTED
