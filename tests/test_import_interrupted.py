@@ -38,11 +38,14 @@ def _big_listing_file(site: Site, tmp_path) -> tuple:
         )
         changed.append(row)
     template = rows[0]
+    status = LISTING_HEADERS.index("status")
     new = []
     for index in range(NEW_ROWS):
         row = list(template)
         row[sku] = f"KILLED-{index:06d}"
         row[tiers] = ""
+        # A new listing starts as a draft (a paused one cannot be created).
+        row[status] = "draft"
         new.append(row)
     path = tmp_path / "listings.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
