@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils.functional import lazy
 
 from pilot_products.models import (
     ImportOutcome,
@@ -120,7 +121,11 @@ def test_one_bad_row_writes_nothing(trade):
         (
             "title_zh",
             "拼图\x07",
-            cells.MSG_CONTROL_CHARACTER % {"char": "U+0007", "position": 3},
+            # Lazy: the message is rendered in the test's language, not at import.
+            lazy(
+                lambda: cells.MSG_CONTROL_CHARACTER % {"char": "U+0007", "position": 3},
+                str,
+            )(),
         ),
     ],
 )
