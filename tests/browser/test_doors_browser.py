@@ -49,6 +49,7 @@ def test_portal_refuses_a_unit_price_above_the_first_tier_and_a_bidi_title(
     page.get_by_label("Unit price (CNY)").fill("13.00")
     page.get_by_label("English title").fill("Puzzle \u202eelzzup")
     page.get_by_role("button", name="Save").click()
+    page.get_by_text(expected).wait_for()
     body = _tier_tables(page)
     assert expected in body
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in body
@@ -62,7 +63,7 @@ def test_portal_refuses_a_unit_price_above_the_first_tier_and_a_bidi_title(
     page.goto(f"/portal/listings/{listing.pk}/")
     page.locator("#id_unit_price").fill("13.00")
     page.get_by_role("button", name="保存").click()
-    assert "单价（13.00）是起批量时的价格" in _tier_tables(page)
+    page.get_by_text("单价（13.00）是起批量时的价格", exact=False).wait_for()
     screenshot("2-phone-zh")
 
 
@@ -74,6 +75,7 @@ def test_admin_tier_inline_refuses_what_the_portal_refuses(page, screenshot, lis
     page.fill("input[name=username]", "operator")
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
     page.goto(f"/admin/pilot_products/listing/{listing.pk}/change/")
     page.locator("#id_price_tiers-0-unit_price").fill("12.00")
     page.locator("#id_unit_price").fill("13.00")
@@ -82,6 +84,7 @@ def test_admin_tier_inline_refuses_what_the_portal_refuses(page, screenshot, lis
         MSG_UNIT_PRICE_ABOVE_FIRST_TIER
         % {"price": Decimal("13.00"), "tier_price": Decimal("12.00")}
     )
+    page.get_by_text(expected).wait_for()
     assert expected in _tier_tables(page)
     screenshot("1-admin-desktop-en")
     assert sorted(
