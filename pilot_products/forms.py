@@ -5,11 +5,10 @@ validation); the tiers formset is shared with the admin's price tier inline.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from pilot_products import access
+from pilot_products import access, rules
 from pilot_products.filters import PilotProductChoiceField
 from pilot_products.models import (
     Listing,
@@ -21,7 +20,6 @@ from pilot_products.services.listings import EDITABLE_FIELDS
 from pilot_products.validators import (
     MAX_PRICE_TIERS,
     MSG_MOQ_REQUIRED,
-    MSG_SKU_TAKEN,
     validate_price_tiers,
 )
 
@@ -60,8 +58,9 @@ class ListingForm(forms.ModelForm):
         taken = access.own_listings(self.wholesaler).filter(sku=sku)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(MSG_SKU_TAKEN, code="sku_taken")
+        taken_status = taken.values_list("status", flat=True).first()
+        if taken_status is not None:
+            raise rules.sku_taken_error(sku=sku, taken_status=taken_status)
         return sku
 
 

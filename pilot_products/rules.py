@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pilot_products.validators import validate_customs_code_covered
+from pilot_products.validators import MSG_SKU_TAKEN, validate_customs_code_covered
 
 MSG_BOOTH_NOT_OWN = _("The booth must be one of this wholesaler's booths.")
 MSG_PRODUCT_NOT_APPROVED = _(
@@ -24,8 +24,9 @@ MSG_WHOLESALER_SUSPENDED = _(
     "The wholesaler %(wholesaler)s is suspended: its listings cannot be activated "
     "until it is reactivated."
 )
-MSG_CANNOT_ACTIVATE_DELISTED = _(
-    "A delisted listing stays delisted: create a new listing instead."
+MSG_SKU_TAKEN_BY_DELISTED = _(
+    "Your delisted listing %(sku)s already has this SKU: relist it (it keeps its "
+    "history and its tiers) instead of creating a new one, or choose another SKU."
 )
 MSG_CANNOT_PAUSE = _("Only an active listing can be paused.")
 MSG_CANNOT_REDRAFT = _(
@@ -131,15 +132,15 @@ def listing_transition_error(
     """The listing state machine, for buttons, the admin and imports alike.
 
     ``draft -> active | delisted``, ``active <-> paused``, anything -> ``delisted``,
-    and a delisted listing stays delisted. A new listing (``old_status`` None)
-    starts as a draft. Turning a listing active needs an active wholesaler (and an
-    approved product: ``listing_rule_errors``). Staying in a state is no change.
+    and ``delisted -> active`` (relisting). A delisted listing keeps its SKU, so
+    the way back to that SKU is relisting the listing, never a second listing.
+    A new listing (``old_status`` None) starts as a draft. Turning a listing active
+    (activating or relisting) needs an active wholesaler (and an approved product:
+    ``listing_rule_errors``). Staying in a state is no change.
     """
     old = old_status or DRAFT
     if new_status == old:
         return None
-    if old == DELISTED:
-        return ValidationError(MSG_CANNOT_ACTIVATE_DELISTED, code="delisted")
     if new_status == DRAFT:
         return ValidationError(MSG_CANNOT_REDRAFT, code="cannot_redraft")
     if new_status == PAUSED and old != ACTIVE:
@@ -151,6 +152,15 @@ def listing_transition_error(
             params={"wholesaler": wholesaler_name},
         )
     return None
+
+
+def sku_taken_error(*, sku: str, taken_status: str) -> ValidationError:
+    """The refusal of a SKU the wholesaler already uses; a delisted one is relisted."""
+    if taken_status == DELISTED:
+        return ValidationError(
+            MSG_SKU_TAKEN_BY_DELISTED, code="sku_taken", params={"sku": sku}
+        )
+    return ValidationError(MSG_SKU_TAKEN, code="sku_taken")
 
 
 def listing_stock_confirmed_at(

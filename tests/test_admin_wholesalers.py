@@ -75,3 +75,52 @@ def test_suspend_and_reactivate_actions(
         {"action": "reactivate_selected", "_selected_action": [wholesaler_a.pk]},
     )
     assert Wholesaler.objects.get(pk=wholesaler_a.pk).status == WholesalerStatus.ACTIVE
+
+
+def _bulk_messages(client, action, *wholesalers):
+    response = client.post(
+        "/admin/pilot_products/wholesaler/",
+        {"action": action, "_selected_action": [w.pk for w in wholesalers]},
+        follow=True,
+    )
+    return [(m.level, str(m)) for m in response.context["messages"]]
+
+
+def test_bulk_suspend_and_reactivate_say_what_they_did(
+    client, operator, wholesaler_a, wholesaler_b
+):
+    from django.contrib import messages
+
+    from pilot_products.admin import trade
+
+    client.force_login(operator)
+    client.cookies["django_language"] = "en"
+    assert _bulk_messages(client, "suspend_selected", wholesaler_a) == [
+        (
+            messages.SUCCESS,
+            trade.MSG_SUSPENDED % {"count": 1, "names": str(wholesaler_a)},
+        )
+    ]
+    assert _bulk_messages(client, "suspend_selected", wholesaler_a, wholesaler_b) == [
+        (
+            messages.SUCCESS,
+            trade.MSG_SUSPENDED % {"count": 1, "names": str(wholesaler_b)},
+        ),
+        (
+            messages.WARNING,
+            trade.MSG_ALREADY_SUSPENDED % {"count": 1, "names": str(wholesaler_a)},
+        ),
+    ]
+    [(level, text)] = _bulk_messages(
+        client, "reactivate_selected", wholesaler_a, wholesaler_b
+    )
+    assert level == messages.SUCCESS
+    assert text.startswith("2 wholesaler(s) reactivated")
+    assert str(wholesaler_a) in text and str(wholesaler_b) in text
+    # Nothing left to do: the answer is red, not a green success.
+    assert _bulk_messages(client, "reactivate_selected", wholesaler_a) == [
+        (
+            messages.ERROR,
+            trade.MSG_ALREADY_ACTIVE % {"count": 1, "names": str(wholesaler_a)},
+        )
+    ]

@@ -16,6 +16,7 @@ LISTING_URLS = [
     ("pilot_products:portal-listing-action", ("pause",)),
     ("pilot_products:portal-listing-action", ("activate",)),
     ("pilot_products:portal-listing-action", ("delist",)),
+    ("pilot_products:portal-listing-action", ("relist",)),
     ("pilot_products:portal-listing-action", ("confirm-stock",)),
 ]
 PAGE_URLS = [

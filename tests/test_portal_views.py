@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pilot_products import rules
 from pilot_products.models import Listing, ListingStatus, PriceTier, ReviewStatus
 from pilot_products.services import listings as services
 from pilot_products.validators import (
@@ -216,25 +217,55 @@ def test_edit_replaces_tiers_and_a_new_stock_figure_counts_as_confirmed(
         (ListingStatus.PAUSED, "activate", ListingStatus.ACTIVE),
         (ListingStatus.DRAFT, "activate", ListingStatus.ACTIVE),
         (ListingStatus.ACTIVE, "delist", ListingStatus.DELISTED),
+        (ListingStatus.DELISTED, "relist", ListingStatus.ACTIVE),
     ],
 )
 def test_status_actions(client_a, wholesaler_a, product, start, action, end):
     listing = factories.make_listing(wholesaler_a, product, status=start)
     url = reverse("pilot_products:portal-listing-action", args=[listing.pk, action])
-    assert client_a.post(url).status_code == 302
+    assert client_a.post(url, {"confirm": "1"}).status_code == 302
     listing.refresh_from_db()
     assert listing.status == end
 
 
-def test_delisted_listing_cannot_be_activated(client_a, wholesaler_a, product):
-    listing = factories.make_listing(
-        wholesaler_a, product, status=ListingStatus.DELISTED
-    )
-    url = reverse("pilot_products:portal-listing-action", args=[listing.pk, "activate"])
-    response = client_a.post(url, follow=True)
-    assert str(services.MSG_CANNOT_ACTIVATE_DELISTED) in response.content.decode()
+def test_delist_asks_first_and_says_how_to_undo(client_a, wholesaler_a, product):
+    listing = factories.make_listing(wholesaler_a, product, status=ListingStatus.ACTIVE)
+    url = reverse("pilot_products:portal-listing-action", args=[listing.pk, "delist"])
+    response = client_a.post(url, {"next": LIST})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="confirm" value="1"' in page
+    assert f'href="{LIST}"' in page
+    assert "Relist" in page
     listing.refresh_from_db()
-    assert listing.status == ListingStatus.DELISTED
+    assert listing.status == ListingStatus.ACTIVE
+
+
+def test_relist_refuses_a_listing_that_is_not_delisted(client_a, wholesaler_a, product):
+    listing = factories.make_listing(wholesaler_a, product, status=ListingStatus.PAUSED)
+    url = reverse("pilot_products:portal-listing-action", args=[listing.pk, "relist"])
+    response = client_a.post(url, follow=True)
+    assert str(services.MSG_RELIST_NOT_DELISTED) in response.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.PAUSED
+
+
+def test_a_delisted_listing_is_relisted_not_created_again(
+    client_a, wholesaler_a, product
+):
+    """Its SKU stays taken, and the refusal says how to get the listing back."""
+    listing = factories.make_listing(
+        wholesaler_a, product, sku="OLD-1", status=ListingStatus.DELISTED
+    )
+    page = client_a.get(LIST)
+    relist = reverse(
+        "pilot_products:portal-listing-action", args=[listing.pk, "relist"]
+    )
+    assert f'action="{relist}"' in page.content.decode()
+    response = client_a.post(CREATE, listing_post(product, sku="OLD-1"))
+    assert response.status_code == 200
+    expected = rules.MSG_SKU_TAKEN_BY_DELISTED % {"sku": "OLD-1"}
+    assert expected in response.context["form"].errors["sku"]
 
 
 def test_listing_of_retired_product_cannot_be_activated(wholesaler_a, product):

@@ -328,8 +328,10 @@ def test_wholesaler_b_cannot_change_wholesaler_a_listing(client, world):
     listing = world["listing"]
     client.force_login(world["users"]["wholesaler-b"])
     before = Listing.objects.filter(pk=listing.pk).values().get()
-    for action in ("pause", "delist", "confirm-stock"):
-        response = client.post(f"/portal/listings/{listing.pk}/{action}/")
+    for action in ("pause", "delist", "relist", "confirm-stock"):
+        response = client.post(
+            f"/portal/listings/{listing.pk}/{action}/", {"confirm": "1"}
+        )
         assert response.status_code == 404
     assert Listing.objects.filter(pk=listing.pk).values().get() == before
 

@@ -35,12 +35,21 @@ MSG_RESTORED_VERSION = _("The earlier version was restored as a new version.")
 MSG_SKIPPED = _("%(product)s skipped: %(reason)s")
 MSG_BULK_SUMMARY = _("%(done)s of %(total)s product(s) done, %(skipped)s skipped.")
 
+
+def bulk_summary_level(*, done: int, total: int) -> int:
+    """Green only when everything was done; a bulk action that skipped all is red."""
+    if done == total:
+        return messages.SUCCESS
+    return messages.WARNING if done else messages.ERROR
+
+
 TRANSITION_LABELS = {
     review.SUBMIT: _("Submit for review"),
     review.APPROVE: _("Approve"),
     review.REJECT: _("Reject…"),
     review.RETIRE: _("Retire…"),
     review.REOPEN: _("Reopen as draft"),
+    review.WITHDRAW: _("Withdraw from review"),
     review.CLEAR_FLAG: _("Keep approved…"),
 }
 TRANSITION_TITLES = {
@@ -137,6 +146,7 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         "reject_selected",
         "retire_selected",
         "reopen_selected",
+        "withdraw_selected",
     ]
     readonly_fields = [
         "status_badge",
@@ -405,7 +415,7 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             request,
             MSG_BULK_SUMMARY
             % {"done": done, "total": len(products), "skipped": len(products) - done},
-            messages.INFO,
+            bulk_summary_level(done=done, total=len(products)),
         )
         return None
 
@@ -429,10 +439,14 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     def reopen_selected(self, request, queryset):
         return self._run_bulk(request, queryset, review.REOPEN)
 
+    @admin.action(description=_("Withdraw selected products from review"))
+    def withdraw_selected(self, request, queryset):
+        return self._run_bulk(request, queryset, review.WITHDRAW)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         review_actions = ("approve_selected", "reject_selected", "retire_selected")
-        editor_actions = ("submit_selected", "reopen_selected")
+        editor_actions = ("submit_selected", "reopen_selected", "withdraw_selected")
         if not self.has_review_permission(request):
             for name in review_actions:
                 actions.pop(name, None)

@@ -7,7 +7,7 @@ message on the form, never an error page.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,6 +31,18 @@ from pilot_products.validators import (
     MSG_MOQ_REQUIRED,
     validate_price_tiers,
 )
+
+MSG_SUSPENDED = _(
+    "%(count)s wholesaler(s) suspended, their users logged out and their listings "
+    "hidden: %(names)s."
+)
+MSG_ALREADY_SUSPENDED = _(
+    "%(count)s wholesaler(s) skipped, already suspended: %(names)s."
+)
+MSG_REACTIVATED = _(
+    "%(count)s wholesaler(s) reactivated; their active listings show again: %(names)s."
+)
+MSG_ALREADY_ACTIVE = _("%(count)s wholesaler(s) skipped, already active: %(names)s.")
 
 #: Prefix of the price tier inline's formset in a listing's change form.
 TIERS_PREFIX = "price_tiers"
@@ -90,15 +102,39 @@ class WholesalerAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
 
     @admin.action(description=_("Suspend selected wholesalers"), permissions=["change"])
     def suspend_selected(self, request, queryset):
-        for wholesaler in queryset.active():
+        selected = list(queryset)
+        done = [w for w in selected if w.status == WholesalerStatus.ACTIVE]
+        for wholesaler in done:
             accounts.wholesaler_suspend(wholesaler=wholesaler, by=request.user)
+        self._report(request, selected, done, MSG_SUSPENDED, MSG_ALREADY_SUSPENDED)
 
     @admin.action(
         description=_("Reactivate selected wholesalers"), permissions=["change"]
     )
     def reactivate_selected(self, request, queryset):
-        for wholesaler in queryset.filter(status=WholesalerStatus.SUSPENDED):
+        selected = list(queryset)
+        done = [w for w in selected if w.status == WholesalerStatus.SUSPENDED]
+        for wholesaler in done:
             accounts.wholesaler_reactivate(wholesaler=wholesaler, by=request.user)
+        self._report(request, selected, done, MSG_REACTIVATED, MSG_ALREADY_ACTIVE)
+
+    def _report(self, request, selected, done, done_message, skipped_message):
+        """Say what a bulk action did and skipped; green only if nothing was skipped."""
+        skipped = [w for w in selected if w not in done]
+        if done:
+            names = ", ".join(str(w) for w in done)
+            self.message_user(
+                request,
+                done_message % {"count": len(done), "names": names},
+                messages.SUCCESS,
+            )
+        if skipped:
+            names = ", ".join(str(w) for w in skipped)
+            self.message_user(
+                request,
+                skipped_message % {"count": len(skipped), "names": names},
+                messages.WARNING if done else messages.ERROR,
+            )
 
 
 def save_inline_formset(request, formset) -> None:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -272,10 +273,16 @@ class Booth(models.Model):
 
 
 class ListingStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    ACTIVE = "active", _("active")
-    PAUSED = "paused", _("paused")
-    DELISTED = "delisted", _("delisted")
+    """A listing's states, named as Chinese e-commerce names them (docs/architecture.md).
+
+    下架 ("off the shelf") is reversible there, so it names pausing; a delisted
+    listing has stopped selling (停售) and can still be relisted.
+    """
+
+    DRAFT = "draft", pgettext_lazy("listing status", "Draft")
+    ACTIVE = "active", pgettext_lazy("listing status", "Active")
+    PAUSED = "paused", pgettext_lazy("listing status", "Paused")
+    DELISTED = "delisted", pgettext_lazy("listing status", "Delisted")
 
 
 class Unit(models.TextChoices):

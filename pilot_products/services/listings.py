@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pilot_products import rules
 from pilot_products.catalogue_sync import catalogue_changed
@@ -19,7 +20,6 @@ from pilot_products.rules import (
     MSG_ALREADY_ACTIVE,
     MSG_ALREADY_DELISTED,
     MSG_ALREADY_PAUSED,
-    MSG_CANNOT_ACTIVATE_DELISTED,
     MSG_CANNOT_PAUSE,
     MSG_PRODUCT_NOT_APPROVED,
 )
@@ -30,7 +30,6 @@ __all__ = [
     "EDITABLE_FIELDS",
     "MSG_ALREADY_ACTIVE",
     "MSG_ALREADY_DELISTED",
-    "MSG_CANNOT_ACTIVATE_DELISTED",
     "MSG_CANNOT_PAUSE",
     "MSG_PRODUCT_NOT_APPROVED",
     "MSG_SKU_TAKEN",
@@ -39,6 +38,7 @@ __all__ = [
     "listing_create",
     "listing_delist",
     "listing_pause",
+    "listing_relist",
     "listing_save",
     "listing_set_status",
     "listing_update",
@@ -62,6 +62,8 @@ EDITABLE_FIELDS = (
 #: Fields a Mall operator edits in the admin: the wholesaler's and the status too.
 ADMIN_FIELDS = ("wholesaler", *EDITABLE_FIELDS, "status")
 
+MSG_RELIST_NOT_DELISTED = _("Only a delisted listing can be relisted.")
+
 _ALREADY = {
     ListingStatus.ACTIVE: (MSG_ALREADY_ACTIVE, "already_active"),
     ListingStatus.PAUSED: (MSG_ALREADY_PAUSED, "already_paused"),
@@ -84,8 +86,11 @@ def _check_sku_free(*, wholesaler_id: int, sku: str, listing_pk=None) -> None:
     taken = Listing.objects.filter(wholesaler_id=wholesaler_id, sku=sku)
     if listing_pk is not None:
         taken = taken.exclude(pk=listing_pk)
-    if taken.exists():
-        raise ValidationError({"sku": ValidationError(MSG_SKU_TAKEN, code="sku_taken")})
+    taken_status = taken.values_list("status", flat=True).first()
+    if taken_status is not None:
+        raise ValidationError(
+            {"sku": rules.sku_taken_error(sku=sku, taken_status=taken_status)}
+        )
 
 
 def _check_transition(listing: Listing, old_status: str | None) -> None:
@@ -217,8 +222,15 @@ def listing_activate(*, listing: Listing, by=None) -> Listing:
 
 
 def listing_delist(*, listing: Listing, by=None) -> Listing:
-    """Withdraw a listing for good; it stays in the history."""
+    """Stop selling a listing; it keeps its SKU and history and can be relisted."""
     return listing_set_status(listing=listing, status=ListingStatus.DELISTED, by=by)
+
+
+def listing_relist(*, listing: Listing, by=None) -> Listing:
+    """Put a delisted listing back in the catalogue, checked like any activation."""
+    if listing.status != ListingStatus.DELISTED:
+        raise ValidationError(MSG_RELIST_NOT_DELISTED, code="not_delisted")
+    return listing_set_status(listing=listing, status=ListingStatus.ACTIVE, by=by)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """The review workflow of pilot products, used by every entry point.
 
-``draft -> submitted -> approved | rejected``, ``rejected -> draft``,
-``approved -> retired``. Each transition locks the product row first, so two
+``draft -> submitted -> approved | rejected``, ``submitted -> draft`` (the editor
+withdraws it before a decision), ``rejected -> draft``, ``approved -> retired``. Each transition locks the product row first, so two
 reviewers acting at the same moment produce exactly one transition; the other one is
 told who decided first. Every write records its user and reason in the history.
 """
@@ -37,6 +37,7 @@ APPROVE = "approve"
 REJECT = "reject"
 RETIRE = "retire"
 REOPEN = "reopen"
+WITHDRAW = "withdraw"
 CLEAR_FLAG = "clear_flag"
 
 #: Transitions that need a written reason.
@@ -63,6 +64,9 @@ RESTORABLE_FIELDS = ("name_zh", "name_en", "pilot_category", "requirements")
 
 MSG_SUBMIT_NOT_ALLOWED = _("Only catalogue editors can submit pilot products.")
 MSG_REOPEN_NOT_ALLOWED = _("Only catalogue editors can reopen a rejected product.")
+MSG_WITHDRAW_NOT_ALLOWED = _(
+    "Only catalogue editors can withdraw a product from review."
+)
 MSG_REVIEW_NOT_ALLOWED = _(
     "Only pilot reviewers can approve, reject or retire pilot products."
 )
@@ -82,6 +86,9 @@ MSG_RETIRE_WRONG_STATUS = _(
 )
 MSG_REOPEN_WRONG_STATUS = _(
     "Only a rejected product can be reopened as a draft; %(product)s is %(status)s."
+)
+MSG_WITHDRAW_WRONG_STATUS = _(
+    "Only a submitted product can be withdrawn from review; %(product)s is %(status)s."
 )
 MSG_CLEAR_FLAG_WRONG_STATUS = _(
     "%(product)s is not flagged for review: there is nothing to confirm."
@@ -108,6 +115,9 @@ MSG_APPROVED = _("%(product)s was approved.")
 MSG_REJECTED = _("%(product)s was rejected.")
 MSG_RETIRED = _("%(product)s was retired; %(count)s active listing(s) were paused.")
 MSG_REOPENED = _("%(product)s was reopened as a draft.")
+MSG_WITHDRAWN = _(
+    "%(product)s was withdrawn from review: it is a draft again and can be changed."
+)
 MSG_FLAG_CLEARED = _("%(product)s stays approved; the review flag was cleared.")
 MSG_RESTORED = _("Restored the version of %(time)s")
 MSG_LISTING_PAUSED = _("Pilot product %(product)s retired: %(reason)s")
@@ -119,16 +129,20 @@ HISTORY_APPROVED_WITH_NOTE = _("Approved: %(note)s")
 HISTORY_REJECTED = _("Rejected: %(reason)s")
 HISTORY_RETIRED = _("Retired: %(reason)s")
 HISTORY_REOPENED = _("Reopened as a draft")
+HISTORY_WITHDRAWN = _("Withdrawn from review")
 HISTORY_FLAG_CLEARED = _("Review flag cleared: %(reason)s")
 
 
 _DECISIONS = frozenset({APPROVE, REJECT, RETIRE, CLEAR_FLAG})
+#: Transitions a reviewer's decision makes moot: the refusal names the decision.
+_AFTER_DECISION_REFUSED = _DECISIONS | {WITHDRAW}
 _FROM_STATUS = {
     SUBMIT: ReviewStatus.DRAFT,
     APPROVE: ReviewStatus.SUBMITTED,
     REJECT: ReviewStatus.SUBMITTED,
     RETIRE: ReviewStatus.APPROVED,
     REOPEN: ReviewStatus.REJECTED,
+    WITHDRAW: ReviewStatus.SUBMITTED,
     CLEAR_FLAG: ReviewStatus.APPROVED,
 }
 _WRONG_STATUS = {
@@ -137,6 +151,7 @@ _WRONG_STATUS = {
     REJECT: MSG_DECIDE_WRONG_STATUS,
     RETIRE: MSG_RETIRE_WRONG_STATUS,
     REOPEN: MSG_REOPEN_WRONG_STATUS,
+    WITHDRAW: MSG_WITHDRAW_WRONG_STATUS,
     CLEAR_FLAG: MSG_CLEAR_FLAG_WRONG_STATUS,
 }
 _PERMISSION = {
@@ -145,6 +160,7 @@ _PERMISSION = {
     REJECT: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
     RETIRE: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
     REOPEN: (PERM_SUBMIT, MSG_REOPEN_NOT_ALLOWED),
+    WITHDRAW: (PERM_SUBMIT, MSG_WITHDRAW_NOT_ALLOWED),
     CLEAR_FLAG: (PERM_REVIEW, MSG_REVIEW_NOT_ALLOWED),
 }
 
@@ -191,7 +207,7 @@ def _require_status(product: PilotProduct, action: str) -> None:
         return
     params = {"product": product.code, "status": product.get_status_display()}
     if (
-        action in _DECISIONS
+        action in _AFTER_DECISION_REFUSED
         and product.status in DECIDED_STATUSES
         and product.decided_by_id
     ):
@@ -381,6 +397,21 @@ def pilot_product_reopen(*, product: PilotProduct, user) -> TransitionResult:
 
 
 @transaction.atomic
+def pilot_product_withdraw(*, product: PilotProduct, user) -> TransitionResult:
+    """Take a submitted product back to draft before any reviewer decides on it."""
+    _require_perm(user, *_PERMISSION[WITHDRAW])
+    product = _lock(product)
+    _require_status(product, WITHDRAW)
+    product.status = ReviewStatus.DRAFT
+    # A draft has no submitter: the next submission names its own (four-eyes rule).
+    product.submitted_by = None
+    product.submitted_at = None
+    _save(product, user=user, reason=HISTORY_WITHDRAWN)
+    catalogue_changed(product_ids=[product.pk])
+    return TransitionResult(product, MSG_WITHDRAWN % {"product": product.code})
+
+
+@transaction.atomic
 def pilot_product_clear_flag(
     *, product: PilotProduct, user, reason: str
 ) -> TransitionResult:
@@ -436,6 +467,7 @@ TRANSITIONS = {
     REJECT: pilot_product_reject,
     RETIRE: pilot_product_retire,
     REOPEN: pilot_product_reopen,
+    WITHDRAW: pilot_product_withdraw,
     CLEAR_FLAG: pilot_product_clear_flag,
 }
 

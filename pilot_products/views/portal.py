@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -21,11 +22,17 @@ MSG_CREATED = _("Listing %(sku)s created as a draft: activate it to show it to b
 MSG_SAVED = _("Listing %(sku)s saved.")
 MSG_PASSWORD_CHANGED = _("Your password has been changed.")
 
+#: Actions asked about on a page of their own before they run.
+CONFIRMED_ACTIONS = frozenset({"delist"})
 #: Status actions: URL slug -> (service, success message).
 ACTIONS = {
     "pause": (listing_services.listing_pause, _("Listing %(sku)s paused.")),
     "activate": (listing_services.listing_activate, _("Listing %(sku)s activated.")),
     "delist": (listing_services.listing_delist, _("Listing %(sku)s delisted.")),
+    "relist": (
+        listing_services.listing_relist,
+        _("Listing %(sku)s relisted: buyers see it again."),
+    ),
     "confirm-stock": (
         listing_services.listing_confirm_stock,
         _("Stock of listing %(sku)s confirmed."),
@@ -168,7 +175,10 @@ class ListingEditView(PortalPage, TemplateView):
 
 
 class ListingActionView(PortalPage, View):
-    """Pause, activate, delist or confirm the stock of one listing (POST only)."""
+    """Pause, activate, delist, relist or confirm the stock of a listing (POST only).
+
+    Delisting asks first: the button posts without ``confirm`` and gets the question.
+    """
 
     http_method_names = ["post"]
 
@@ -176,6 +186,16 @@ class ListingActionView(PortalPage, View):
         if action not in ACTIONS:
             raise Http404
         listing = self.own_listing(pk)
+        if action in CONFIRMED_ACTIONS and request.POST.get("confirm") != "1":
+            return TemplateResponse(
+                request,
+                "pilot_products/portal/listing_confirm.html",
+                {
+                    "listing": listing,
+                    "wholesaler": self.wholesaler,
+                    "next": self.next_url(),
+                },
+            )
         service, success = ACTIONS[action]
         try:
             service(listing=listing, by=request.user)

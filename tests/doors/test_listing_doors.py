@@ -144,13 +144,27 @@ CASES = {
         form={"moq": "5"},
         row={"moq": "5"},
     ),
-    "a delisted listing stays delisted": Case(
-        message=lambda w: str(rules.MSG_CANNOT_ACTIVATE_DELISTED),
-        code="delisted",
+    "a delisted listing is relisted, not paused": Case(
+        message=lambda w: str(rules.MSG_CANNOT_PAUSE),
+        code="cannot_pause",
         target="delisted",
-        form={"status": "active"},
-        row={"status": "active"},
-        portal_action="activate",
+        form={"status": "paused"},
+        row={"status": "paused"},
+        portal_action="pause",
+    ),
+    "a delisted listing's SKU is not taken twice": Case(
+        message=lambda w: str(
+            rules.MSG_SKU_TAKEN_BY_DELISTED % {"sku": w["delisted"].sku}
+        ),
+        code="sku_taken",
+        form={"sku": "DOOR-GONE"},
+        not_offered={
+            PORTAL_SHEET: "a sheet's row with that SKU changes that listing",
+            ADMIN_IMPORT: "a sheet's row with that SKU changes that listing",
+            COMMAND: "a sheet's row with that SKU changes that listing",
+            ADMIN_FORM: "the admin form checks the database constraint only",
+            REVERT: "the revert page checks the database constraint only",
+        },
     ),
     "active only for an approved product": Case(
         message=lambda w: str(
@@ -366,7 +380,8 @@ def test_every_door_refuses_the_rule_with_the_same_sentence(
 @pytest.mark.parametrize(
     ("target", "status", "code"),
     [
-        ("delisted", ListingStatus.ACTIVE, "delisted"),
+        ("delisted", ListingStatus.PAUSED, "cannot_pause"),
+        ("delisted", ListingStatus.DRAFT, "cannot_redraft"),
         ("listing", ListingStatus.DRAFT, "cannot_redraft"),
         ("draft", ListingStatus.PAUSED, "cannot_pause"),
         ("draft", ListingStatus.ACTIVE, "product_not_approved"),
@@ -393,3 +408,63 @@ def test_the_service_behind_every_form_refuses_the_same_transitions(
         )
     assert code in codes(refused.value)
     assert _state() == before
+
+
+def _relist_through(door, world, listing, tmp_path):
+    if door == PORTAL_FORM:
+        client = _logged_in(world["user"])
+        client.post(f"/portal/listings/{listing.pk}/relist/")
+    elif door == ADMIN_FORM:
+        client = _logged_in(world["operator"])
+        url = f"/admin/pilot_products/listing/{listing.pk}/change/"
+        form, formsets = _admin_page_forms(client.get(url).context)
+        data = form_post_data(form) | {"status": "active"}
+        for formset in formsets:
+            data |= formset_post_data(formset)
+        assert client.post(url, data).status_code == 302
+    elif door == REVERT:
+        client = _logged_in(world["operator"])
+        version = listing.history.order_by("history_id").first()
+        url = (
+            f"/admin/pilot_products/listing/{listing.pk}/history/{version.history_id}/"
+        )
+        data = form_post_data(client.get(url).context["adminform"].form)
+        assert client.post(url, data | {"status": "active"}).status_code == 302
+    else:
+        rows = [LISTING_HEADERS, _row(world, listing, {"status": "active"})]
+        if door == PORTAL_SHEET:
+            answer = import_through_portal(_logged_in(world["user"]), rows)
+        elif door == ADMIN_IMPORT:
+            answer = import_through_admin(
+                _logged_in(world["operator"]), "listing", rows
+            )
+        else:
+            answer = import_through_command("listings", rows, tmp_path)
+        assert answer.imported, f"{door}: {answer.messages}"
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_every_door_relists_a_delisted_listing(door, world, tmp_path):
+    """The documented way back: a delisted listing turns active again, keeping its
+    SKU and its history, through the same transition rule at every door."""
+    listing = world["delisted"]
+    _relist_through(door, world, listing, tmp_path)
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACTIVE
+    assert listing.sku == "DOOR-GONE"
+    assert listing.history.count() >= 2
+    assert Listing.objects.filter(sku="DOOR-GONE").count() == 1
+
+
+def test_relisting_is_refused_while_the_wholesaler_is_suspended(world):
+    from django.core.exceptions import ValidationError
+
+    from pilot_products.services.listings import listing_relist
+
+    world["wholesaler"].status = WholesalerStatus.SUSPENDED
+    world["wholesaler"].save()
+    with pytest.raises(ValidationError) as refused:
+        listing_relist(listing=world["delisted"])
+    assert refused.value.messages == [
+        str(rules.MSG_WHOLESALER_SUSPENDED % {"wholesaler": str(world["wholesaler"])})
+    ]
