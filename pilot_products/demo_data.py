@@ -75,6 +75,9 @@ PAVILIONS = [
     ("", "", ""),
 ]
 
+#: The country whose goods a pavilion shows, by its English name.
+PAVILION_COUNTRY = {english: country for country, _zh, english in PAVILIONS if country}
+
 COMPANY_WORDS = [
     ("环球", "Global"),
     ("海纳", "Ocean"),
@@ -282,7 +285,9 @@ def seed_demo(
         low, high, units = PRICE_RANGES[product.pilot_category]
         price = _round_price(low + (high - low) * Decimal(rng.random()) ** 2)
         moq = rng.choice([1, 2, 6, 12, 24, 50, 100])
-        origin = rng.choice(ORIGINS)
+        booth = rng.choice(booths_by_wholesaler[wholesaler.pk])
+        # Goods in a country pavilion come from that country; elsewhere from any.
+        origin = PAVILION_COUNTRY.get(booth.pavilion_en) or rng.choice(ORIGINS)
         brand = rng.choice(BRANDS[origin])
         sku = f"{product.code}-{index + 1:06d}"
         pending.append(
@@ -299,7 +304,7 @@ def seed_demo(
                 price,
                 moq,
                 rng.choice([0, 5, 20, 60, 120, 500, 2000]),
-                rng.choice(booths_by_wholesaler[wholesaler.pk]).pk,
+                booth.pk,
                 rng.choices(statuses, weights)[0],
                 now - timedelta(days=rng.randrange(0, 60)),
                 now,

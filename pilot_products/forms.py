@@ -5,6 +5,7 @@ validation); the tiers formset is shared with the admin's price tier inline.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,9 @@ from pilot_products.validators import (
 
 class ListingForm(forms.ModelForm):
     """A wholesaler's listing; the wholesaler comes from the login, never the form."""
+
+    #: Labels of required fields carry this class; the stylesheet marks them with *.
+    required_css_class = "required"
 
     class Meta:
         model = Listing
@@ -50,8 +54,14 @@ class ListingForm(forms.ModelForm):
                 | products
             )
         self.fields["pilot_product"].queryset = products.order_by("code")
-        self.fields["booth"].queryset = access.own_booths(wholesaler)
+        booths = access.own_booths(wholesaler)
+        self.fields["booth"].queryset = booths
         self.fields["booth"].empty_label = _("No booth")
+        if self.instance.pk is None and self.initial.get("booth") is None:
+            # A new listing is offered at the company's booth when it has one.
+            only = list(booths.values_list("pk", flat=True)[:2])
+            if len(only) == 1:
+                self.initial["booth"] = only[0]
 
     def clean_sku(self) -> str:
         sku = self.cleaned_data["sku"].strip()
@@ -88,9 +98,27 @@ class BasePriceTierFormSet(BaseInlineFormSet):
         listing = self.instance
         if listing.moq is None or listing.unit_price is None:
             return
-        validate_price_tiers(
-            moq=listing.moq, unit_price=listing.unit_price, tiers=self.tiers()
-        )
+        try:
+            validate_price_tiers(
+                moq=listing.moq, unit_price=listing.unit_price, tiers=self.tiers()
+            )
+        except ValidationError as error:
+            row = self.row_of(error)
+            if row is None:
+                raise
+            # Shown in the tier's own row (numbered on the page), not above the table.
+            row.add_error(None, error)
+
+    def row_of(self, error: ValidationError):
+        """The tier form a tier error is about (its ``quantity``), or None."""
+        quantity = (error.params or {}).get("quantity")
+        if quantity is None:
+            return None
+        for form in self.forms:
+            data = form.cleaned_data or {}
+            if not data.get("DELETE") and data.get("min_quantity") == quantity:
+                return form
+        return None
 
 
 PriceTierFormSet = inlineformset_factory(

@@ -13,6 +13,8 @@ from pilot_products.models import WholesalerStatus
 
 #: Session key holding the time (epoch seconds) of the user's last request.
 LAST_ACTIVITY_KEY = "_last_activity"
+#: Key of the fresh session that says why the last one ended (the login page says it).
+SESSION_ENDED_KEY = "_session_ended"
 
 
 def serialize_policy(policy: dict[str, list[str]]) -> str:
@@ -102,6 +104,7 @@ class SessionSecurityMiddleware:
             else:
                 security_log.session_ended(request, user=user, reason=reason)
                 request.session.flush()
+                request.session[SESSION_ENDED_KEY] = reason
                 request.user = AnonymousUser()
         elif request.session.get(SESSION_KEY) is not None:
             # A deactivated or deleted user's session: the backend no longer accepts it.

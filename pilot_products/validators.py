@@ -244,39 +244,58 @@ def validate_price_tiers(
             params={"max": MAX_PRICE_TIERS, "count": len(ordered)},
         )
     for quantity, price in ordered:
+        # ``quantity`` names the tier, so a form can show the error in its row.
+        at = {"quantity": quantity}
         if quantity < 1:
-            raise ValidationError(MSG_TIER_QUANTITY_MIN, code="tier_quantity_min")
+            raise ValidationError(
+                MSG_TIER_QUANTITY_MIN, code="tier_quantity_min", params=at
+            )
         AtMost(INT4_MAX)(quantity)
         if price <= 0:
-            raise ValidationError(MSG_PRICE_POSITIVE, code="price_positive")
+            raise ValidationError(MSG_PRICE_POSITIVE, code="price_positive", params=at)
         try:
             DecimalValidator(12, 2)(price)
         except ValidationError as error:
             raise ValidationError(
-                MSG_TIER_PRICE_DIGITS, code="tier_price_digits"
+                MSG_TIER_PRICE_DIGITS, code="tier_price_digits", params=at
             ) from error
     if ordered[0][0] != moq:
-        raise ValidationError(MSG_TIERS_FIRST_AT_MOQ, code="tiers_first_at_moq")
+        raise ValidationError(
+            MSG_TIERS_FIRST_AT_MOQ,
+            code="tiers_first_at_moq",
+            params={"quantity": ordered[0][0]},
+        )
     for (quantity, price), (next_quantity, next_price) in zip(
         ordered, ordered[1:], strict=False
     ):
+        at = {"quantity": next_quantity}
         if next_quantity <= quantity:
-            raise ValidationError(MSG_TIERS_QUANTITY_ORDER, code="tiers_quantity_order")
+            raise ValidationError(
+                MSG_TIERS_QUANTITY_ORDER, code="tiers_quantity_order", params=at
+            )
         if next_price > price:
-            raise ValidationError(MSG_TIERS_PRICE_ORDER, code="tiers_price_order")
+            raise ValidationError(
+                MSG_TIERS_PRICE_ORDER, code="tiers_price_order", params=at
+            )
     if unit_price is None:
         return
-    for _quantity, price in ordered:
+    for quantity, price in ordered:
         if price > unit_price:
             raise ValidationError(
-                MSG_TIERS_ABOVE_UNIT_PRICE, code="tiers_above_unit_price"
+                MSG_TIERS_ABOVE_UNIT_PRICE,
+                code="tiers_above_unit_price",
+                params={"quantity": quantity},
             )
     first_price = ordered[0][1]
     if unit_price > first_price:
         raise ValidationError(
             MSG_UNIT_PRICE_ABOVE_FIRST_TIER,
             code="unit_price_above_first_tier",
-            params={"price": unit_price, "tier_price": first_price},
+            params={
+                "price": unit_price,
+                "tier_price": first_price,
+                "quantity": ordered[0][0],
+            },
         )
 
 

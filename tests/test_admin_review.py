@@ -273,7 +273,8 @@ def test_no_approve_button_for_own_submission(client, line):
     both = make_editor_reviewer()
     product = make_draft(both, line)
     review.pilot_product_submit(product=product, user=both)
-    assert _buttons(client, both, product) == set()
+    # No decision on their own submission; withdrawing it is an editor's right.
+    assert _buttons(client, both, product) == {review.WITHDRAW}
 
 
 def test_no_submit_button_while_an_eligibility_check_fails(client, editor):

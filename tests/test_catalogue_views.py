@@ -353,3 +353,42 @@ def test_language_switch_remembers_the_choice(client, world):
     assert response.context["LANGUAGE_CODE"] == "en"
     assert client.cookies["django_language"].value == "en"
     assert client.get(BROWSE).context["LANGUAGE_CODE"] == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Pilot list in force: Initial list, version 2024-12, since Dec. 1, 2024.",
+        ),
+        ("zh-hans", "现行试点清单：首批清单，版本 2024-12，自 2024年12月1日 起施行。"),
+    ],
+)
+def test_home_says_which_pilot_list_is_in_force_and_since_when(
+    client, language, expected
+):
+    from datetime import date
+
+    from pilot_products.models import PilotList, PilotListStatus
+
+    common = {"status": PilotListStatus.PUBLISHED, "is_illustrative": False}
+    PilotList.objects.create(
+        version="2024-12",
+        name_zh="首批清单",
+        name_en="Initial list",
+        effective_on=date(2024, 12, 1),
+        **common,
+    )
+    PilotList.objects.create(
+        version="2099-01",
+        name_zh="未来清单",
+        name_en="Future list",
+        effective_on=date(2099, 1, 1),
+        **common,
+    )
+    client.cookies["django_language"] = language
+    page = client.get(reverse("pilot_products:home")).content.decode()
+    assert expected in page
+    assert "2099-01" not in page

@@ -134,3 +134,19 @@ def test_demo_accounts_are_refused_in_production(settings, reference_data):
     settings.DEMO_ACCOUNTS_ALLOWED = False
     with pytest.raises(CommandError):
         call_command("create_demo_accounts")
+
+
+def test_goods_in_a_country_pavilion_come_from_that_country(reference_data):
+    from pilot_products.demo_data import PAVILION_COUNTRY
+
+    _seed(wholesalers=12, listings=300, seed=1)
+    in_pavilions = Listing.objects.exclude(booth__pavilion_en="").values_list(
+        "booth__pavilion_en", "country_of_origin"
+    )
+    assert in_pavilions
+    wrong = [
+        (pavilion, origin)
+        for pavilion, origin in in_pavilions
+        if origin != PAVILION_COUNTRY[pavilion]
+    ]
+    assert not wrong

@@ -373,3 +373,51 @@ def test_password_change_with_wrong_old_password_shows_error(client_a, user_a):
     )
     assert response.status_code == 200
     assert "old_password" in response.context["form"].errors
+
+
+def test_a_new_listing_is_offered_at_the_company_s_only_booth(client_a, booth_a):
+    form = client_a.get(CREATE).context["form"]
+    assert form["booth"].value() == booth_a.pk
+
+
+def test_with_several_booths_the_form_does_not_guess(client_a, wholesaler_a, booth_a):
+    factories.make_booth(wholesaler_a, number="20003")
+    assert client_a.get(CREATE).context["form"]["booth"].value() is None
+
+
+def test_required_fields_are_marked(client_a, product):
+    page = client_a.get(CREATE).content.decode()
+    assert '<label for="id_sku" class="required">' in page
+    assert '<label for="id_brand">' in page
+    assert "Fields marked * are required." in page
+
+
+def test_a_tier_error_is_shown_in_the_row_it_is_about(client_a, product):
+    data = listing_post(product, **{"moq": "10"})
+    data.update(
+        {
+            "tiers-TOTAL_FORMS": "2",
+            "tiers-0-min_quantity": "10",
+            "tiers-0-unit_price": "12.50",
+            "tiers-1-min_quantity": "100",
+            "tiers-1-unit_price": "13.00",
+        }
+    )
+    response = client_a.post(CREATE, data)
+    assert response.status_code == 200
+    tiers = response.context["tiers"]
+    assert not tiers.non_form_errors()
+    assert tiers.forms[1].non_field_errors() == [str(MSG_TIERS_PRICE_ORDER)]
+    assert "Tier 2:" in response.content.decode()
+
+
+def test_after_creating_the_draft_is_at_hand(client_a, product):
+    response = client_a.post(CREATE, listing_post(product), follow=True)
+    listing = Listing.objects.get(sku="NEW-001")
+    assert response.redirect_chain[-1][0] == reverse(
+        "pilot_products:portal-listing-edit", args=[listing.pk]
+    )
+    activate = reverse(
+        "pilot_products:portal-listing-action", args=[listing.pk, "activate"]
+    )
+    assert f'action="{activate}"' in response.content.decode()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from pilot_products.views import health
+from pilot_products.views import accounts, health
 
 admin.site.site_header = _("Yiwu import pilot catalogue")
 admin.site.site_title = _("Yiwu import pilot")
@@ -13,6 +13,7 @@ admin.site.index_title = _("Pilot administration")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pilot_products.urls")),

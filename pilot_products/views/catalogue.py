@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from pilot_products import selectors
 from pilot_products.filters import CatalogueFilter
-from pilot_products.models import PilotProduct
+from pilot_products.models import PilotList, PilotProduct
 
 PAGE_SIZES = (20, 50, 100)
 NEWEST_ON_HOME = 8
@@ -149,6 +149,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return {
             "category_counts": selectors.root_category_counts(),
             "newest": newest[:NEWEST_ON_HOME],
+            "pilot_list": PilotList.objects.current(),
         }
 
     return catalogue_page(

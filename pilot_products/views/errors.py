@@ -9,7 +9,9 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template import loader
+from django.urls import reverse
 
 from pilot_products import security_log
 
@@ -26,9 +28,22 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return _page("400.html", 400)
 
 
+def way_out(request: HttpRequest) -> dict:
+    """What a refused user can do next: log in, go to the admin, or log out."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"login_url": reverse("login")}
+    return {
+        "username": user.get_username(),
+        "admin_url": reverse("admin:index") if user.is_staff else "",
+        "logout_url": reverse("logout"),
+        "csrf_token_value": get_token(request),
+    }
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     security_log.permission_denied(request, reason=str(exception or ""))
-    return _page("403.html", 403)
+    return _page("403.html", 403, way_out(request))
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

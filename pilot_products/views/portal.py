@@ -132,6 +132,11 @@ class ListingEditView(PortalPage, TemplateView):
             else:
                 message = MSG_CREATED if creating else MSG_SAVED
                 messages.success(request, message % {"sku": saved.sku})
+                if creating:
+                    # The new draft's own page, where its Activate button is.
+                    return HttpResponseRedirect(
+                        reverse("pilot_products:portal-listing-edit", args=[saved.pk])
+                    )
                 return HttpResponseRedirect(reverse("pilot_products:portal-listings"))
         self.log_foreign_booth(form)
         return self.render_to_response(self.get_context_data(form=form, tiers=tiers))

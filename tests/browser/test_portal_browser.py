@@ -37,18 +37,22 @@ def test_wholesaler_creates_a_listing_with_two_price_tiers(
     page.get_by_label("Tier 2: from quantity").fill("120")
     page.get_by_label("Tier 2: unit price").fill("34.50")
     page.get_by_role("button", name="Save").click()
-    assert "The first price tier must start at the minimum order quantity." in (
-        page.locator("#tier-errors").inner_text()
+    # The error is shown in the row of the wrong tier, which it names.
+    assert page.locator(".tier-row-error").inner_text() == (
+        "Tier 1: The first price tier must start at the minimum order quantity."
     )
     assert page.get_by_label("SKU").input_value() == "DOLL-001"
     screenshot("2-tier-error")
 
     page.get_by_label("Tier 1: from quantity").fill("12")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url("**/portal/listings/")
+    # The new draft is at hand: its own page, with the button that activates it.
+    page.wait_for_url("**/portal/listings/*/")
     assert (
         "Listing DOLL-001 created as a draft" in page.locator(".messages").inner_text()
     )
+    assert page.get_by_role("button", name="Activate").is_visible()
+    page.get_by_role("link", name="My listings").first.click()
     row = page.locator("table.listings tbody tr", has_text="DOLL-001")
     assert "Draft" in row.inner_text()
     screenshot("3-listings")

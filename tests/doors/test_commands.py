@@ -82,3 +82,37 @@ def test_export_writes_our_escaped_csv(world, tmp_path):
     target = tmp_path / "listings.xlsx"
     call_command("export", "xlsx", "listings", output=str(target))
     assert target.read_bytes()[:2] == b"PK"
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(world, tmp_path, capfd):
+    listing = world["listing"]
+    changed = listing_row(
+        listing.wholesaler,
+        listing.pilot_product,
+        listing.booth,
+        sku=listing.sku,
+        customs_code=listing.customs_code,
+        title_zh=listing.title_zh,
+        title_en=listing.title_en,
+        brand=listing.brand,
+        unit_price=str(listing.unit_price),
+        moq=str(listing.moq),
+        stock=str(listing.stock + 5),
+        status=listing.status,
+        tiers="10:12.50;100:11.00",
+    )
+    path = tmp_path / "dry.csv"
+    path.write_bytes(csv_bytes([LISTING_HEADERS, changed]))
+    before = list(Listing.objects.values_list("pk", "stock"))
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "catalogue_import", "listings", str(path), "--dry-run", stdout=out, stderr=err
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("previewed: 1 rows")
+    assert lines[1] == "Would change (dry run, nothing written):"
+    assert lines[2].startswith("  row 2: updated ")
+    assert lines[2].endswith(f"/ {listing.sku}: stock")
+    assert list(Listing.objects.values_list("pk", "stock")) == before
+    # The security log's JSON line goes to the log, never into the report.
+    assert '"event"' not in out.getvalue() + capfd.readouterr().out

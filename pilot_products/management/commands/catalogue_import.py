@@ -8,7 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pilot_products.models import ImportOutcome
 from pilot_products.spreadsheets.engine import run_import
-from pilot_products.spreadsheets.specs import SPECS
+from pilot_products.spreadsheets.specs import SPECS, UNCHANGED
+
+#: Rows of a dry run's report; the counts above it cover the whole file.
+REPORT_ROWS = 200
 
 
 class Command(BaseCommand):
@@ -49,8 +52,25 @@ class Command(BaseCommand):
         if result.outcome in (ImportOutcome.REJECTED, ImportOutcome.FAILED):
             raise CommandError(summary)
         self.stdout.write(summary)
+        if dry_run:
+            self._report_changes(result.changes)
         for notice in result.notices:
             self.stdout.write(notice)
+
+    def _report_changes(self, changes) -> None:
+        """Say what the real import would do, row by row (unchanged rows left out)."""
+        changing = [change for change in changes if change.action != UNCHANGED]
+        if not changing:
+            self.stdout.write("Nothing would change.")
+            return
+        self.stdout.write("Would change (dry run, nothing written):")
+        for change in changing[:REPORT_ROWS]:
+            columns = f": {', '.join(change.changed)}" if change.changed else ""
+            self.stdout.write(
+                f"  row {change.row}: {change.action} {change.key}{columns}"
+            )
+        if len(changing) > REPORT_ROWS:
+            self.stdout.write(f"  ... and {len(changing) - REPORT_ROWS} more rows")
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         """One bar per stage, redrawn in place; a finished stage ends its line so
