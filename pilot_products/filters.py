@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -43,9 +43,13 @@ def text_search(listings: QuerySet, words: str) -> QuerySet:
     return listings
 
 
+#: Marks a subcategory's depth in a drop-down: browsers drop leading spaces there.
+SUBCATEGORY_MARK = "\u2014 "
+
+
 def category_choices() -> list[tuple[str, str]]:
     return [
-        (node.category.code, "\u2003" * node.depth + node.category.display_name)
+        (node.category.code, SUBCATEGORY_MARK * node.depth + node.category.display_name)
         for node in selectors.category_tree()
     ]
 
@@ -94,6 +98,30 @@ class PilotProductChoiceField(forms.ModelChoiceField):
 
 class PilotProductFilter(django_filters.ModelChoiceFilter):
     field_class = PilotProductChoiceField
+
+
+MSG_PRICE_RANGE_REVERSED = _(
+    "The lowest price (%(low)s) is above the highest (%(high)s): no offer can be "
+    "both. Swap the two prices or clear one of them."
+)
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's filter form: bounds that contradict each other are an error."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        low, high = cleaned_data.get("price_min"), cleaned_data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "price_min",
+                forms.ValidationError(
+                    MSG_PRICE_RANGE_REVERSED,
+                    code="price_range_reversed",
+                    params={"low": low, "high": high},
+                ),
+            )
+        return cleaned_data
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -178,6 +206,9 @@ class CatalogueFilter(django_filters.FilterSet):
         widget=PlainSelect,
     )
 
+    class Meta:
+        form = CatalogueFilterForm
+
     def filter_text(self, queryset, _name, value):
         return text_search(queryset, value)
 
@@ -188,7 +219,8 @@ class CatalogueFilter(django_filters.FilterSet):
         )
 
     def filter_in_stock(self, queryset, _name, value):
-        return queryset.filter(stock__gt=0) if value else queryset
+        # In stock means a buyer can order it: at least the minimum order is there.
+        return queryset.filter(stock__gte=F("moq")) if value else queryset
 
     def filter_sort(self, queryset, _name, value):
         # Sorting is applied once in ``qs`` so the default sort holds without a value.
@@ -197,7 +229,9 @@ class CatalogueFilter(django_filters.FilterSet):
     @property
     def qs(self):
         sort = DEFAULT_SORT
-        if self.is_bound and self.form.is_valid():
+        if self.is_bound:
+            # A wrong field (a reversed price range) does not undo the sort.
+            self.form.is_valid()
             sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
         return super().qs.order_by(*SORTS[sort])
 

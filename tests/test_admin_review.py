@@ -260,7 +260,7 @@ def test_buttons_show_only_what_the_user_may_do(
     assert _buttons(client, editor, draft) == {review.SUBMIT}
     assert _buttons(client, reviewer, draft) == set()
     submitted = make_submitted(editor, line)
-    assert _buttons(client, editor, submitted) == set()
+    assert _buttons(client, editor, submitted) == {review.WITHDRAW}
     assert _buttons(client, reviewer, submitted) == {review.APPROVE, review.REJECT}
     assert _buttons(client, operator, submitted) == set()
     approved = make_approved(editor, reviewer, line)

@@ -196,7 +196,9 @@ def test_retired_product_is_not_a_filter_choice(client, world):
     ],
 )
 def test_sorts(client, world, sort, expected):
-    assert skus(client, f"sort={sort}") == expected
+    # An empty sort is dropped from the address (a redirect), then sorts by default.
+    response = client.get(f"{BROWSE}?sort={sort}", follow=True)
+    assert [listing.sku for listing in response.context["listings"]] == expected
 
 
 def test_hidden_listings_never_appear_in_any_search(client, world):
@@ -392,3 +394,41 @@ def test_home_says_which_pilot_list_is_in_force_and_since_when(
     page = client.get(reverse("pilot_products:home")).content.decode()
     assert expected in page
     assert "2099-01" not in page
+
+
+def test_in_stock_means_at_least_the_minimum_order_is_there(client, world):
+    factories.make_listing(
+        world["w1"],
+        world["p_toy"],
+        sku="SHORT-4",
+        unit_price=Decimal("9.00"),
+        moq=50,
+        stock=10,
+    )
+    assert "SHORT-4" in skus(client)
+    assert skus(client, "in_stock=on&sort=price") == ["TOY-1", "OIL-3"]
+
+
+def test_a_reversed_price_range_is_explained_not_silently_empty(client, world):
+    from pilot_products.filters import MSG_PRICE_RANGE_REVERSED
+
+    client.cookies["django_language"] = "en"
+    response = client.get(f"{BROWSE}?price_min=25&price_max=15")
+    assert response.status_code == 200
+    expected = MSG_PRICE_RANGE_REVERSED % {"low": Decimal("25"), "high": Decimal("15")}
+    assert expected in response.content.decode().replace("&#x27;", "'")
+    assert response.context["filter"].form.errors["price_min"] == [expected]
+
+
+def test_the_address_carries_only_the_filters_in_use(client, world):
+    response = client.get(f"{BROWSE}?q=&category=toys&country=&price_min=&sort=price")
+    assert response.status_code == 302
+    assert response["Location"] == f"{BROWSE}?category=toys&sort=price"
+    assert client.get(f"{BROWSE}?q=&country=")["Location"] == BROWSE
+
+
+def test_subcategories_are_marked_with_a_character_browsers_keep(client, world):
+    client.cookies["django_language"] = "en"
+    page = client.get(BROWSE).content.decode()
+    assert '<option value="toys">Toys</option>' in page
+    assert '<option value="blocks">\u2014 Blocks</option>' in page

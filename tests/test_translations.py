@@ -167,9 +167,28 @@ KEY_STRINGS = {
     "approved": "已批准",
     "rejected": "已驳回",
     "retired": "已退出",
-    "Delisted": "下架",
     "Confirm import": "确认导入",
 }
+
+
+#: Listing states and buttons, named as Chinese e-commerce names them: 下架 is the
+#: reversible "off the shelf" (pausing), 停售 the delisting.
+LISTING_WORDS = {
+    ("listing status", "Draft"): "草稿",
+    ("listing status", "Active"): "在售",
+    ("listing status", "Paused"): "已下架",
+    ("listing status", "Delisted"): "已停售",
+    ("listing action", "Activate"): "上架",
+    ("listing action", "Pause"): "下架",
+    ("listing action", "Delist"): "停售",
+    ("listing action", "Relist"): "重新上架",
+}
+
+
+def test_listing_states_and_buttons_have_one_name_each():
+    with translation.override("zh-hans"):
+        for (context, source), chinese in LISTING_WORDS.items():
+            assert translation.pgettext(context, source) == chinese, source
 
 
 def test_chinese_is_used_when_chinese_is_active():

@@ -8,7 +8,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.forms import ChoiceField, ModelChoiceField
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -160,9 +166,31 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def without_empty_parameters(query: QueryDict) -> QueryDict | None:
+    """The query without its empty values, or None when it has none.
+
+    A filter form sends every field, filled or not; the address a buyer shares or
+    bookmarks should say only what they chose.
+    """
+    if all(value != "" for _key, values in query.lists() for value in values):
+        return None
+    kept = QueryDict(mutable=True)
+    for key, values in query.lists():
+        filled = [value for value in values if value != ""]
+        if filled:
+            kept.setlist(key, filled)
+    return kept
+
+
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     """List visible listings, filtered, sorted and paginated from the query string."""
+    kept = without_empty_parameters(request.GET)
+    if kept is not None:
+        query = kept.urlencode()
+        return HttpResponseRedirect(
+            f"{request.path}?{query}" if query else request.path
+        )
 
     def build() -> dict:
         filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())

@@ -42,7 +42,9 @@ def create_listing_with_two_tiers(page) -> None:
     page.get_by_label("Tier 2: from quantity").fill("120")
     page.get_by_label("Tier 2: unit price").fill("34.50")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url("**/portal/listings/")
+    # Saved: the new draft's own page, then the list.
+    page.wait_for_url("**/portal/listings/*/")
+    page.goto("/portal/listings/")
 
 
 def download(page, link_name: str, tmp_path):
