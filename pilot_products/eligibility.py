@@ -146,7 +146,7 @@ def _describe_entry(code: str, entry: CbecListEntry) -> str:
 
 def _check_requirements(product: PilotProduct) -> EligibilityCheck:
     label = str(LABEL_REQUIREMENTS)
-    requirements = product.requirements.strip()
+    requirements = product.requirements_text.strip()
     needed = REQUIRED_BY_CATEGORY.get(product.pilot_category)
     if needed is None:
         reason = (
@@ -156,7 +156,9 @@ def _check_requirements(product: PilotProduct) -> EligibilityCheck:
         )
         return EligibilityCheck(CHECK_REQUIREMENTS, label, True, reason)
     needed_label, keywords = needed
-    stated = any(keyword.lower() in requirements.lower() for keyword in keywords)
+    # Stated in either language counts (CCC and 3C are written so in Chinese too).
+    both = f"{product.requirements} {product.requirements_zh}".lower()
+    stated = any(keyword.lower() in both for keyword in keywords)
     if stated:
         reason = MSG_REQUIREMENTS_OK % {"requirements": requirements}
     else:

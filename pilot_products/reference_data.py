@@ -156,6 +156,7 @@ def _load_pilot_list(directory: Path, report: LoadReport) -> None:
                 "name_en": row["name_en"],
                 "pilot_category": row["pilot_category"],
                 "requirements": row["requirements"],
+                "requirements_zh": row["requirements_zh"],
                 "is_illustrative": pilot_list.is_illustrative,
                 "status": ReviewStatus.APPROVED,
             },

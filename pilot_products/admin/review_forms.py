@@ -21,6 +21,7 @@ class PilotProductForm(forms.ModelForm):
             "name_en",
             "pilot_category",
             "tariff_lines",
+            "requirements_zh",
             "requirements",
             "is_illustrative",
             "revision",

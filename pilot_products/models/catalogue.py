@@ -17,7 +17,7 @@ from pilot_products.validators import (
     validate_tariff_line,
 )
 
-from .i18n import BilingualNameMixin
+from .i18n import BilingualNameMixin, pick_language
 from .permissions import IMPORT_EXPORT_PERMISSIONS
 
 #: Text users type: no control or invisible formatting characters (text_rules).
@@ -405,10 +405,16 @@ class PilotProduct(BilingualNameMixin, models.Model):
         blank=True,
     )
     requirements = models.TextField(
-        _("requirements"),
+        _("requirements (English)"),
         blank=True,
         validators=PLAIN,
         help_text=_("Conditions for import and sale, e.g. CCC certification (3C)."),
+    )
+    requirements_zh = models.TextField(
+        _("requirements (Chinese)"),
+        blank=True,
+        validators=PLAIN,
+        help_text=_("The same conditions in Chinese, e.g. CCC 认证（3C）；中文标签."),
     )
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     status = models.CharField(
@@ -487,3 +493,8 @@ class PilotProduct(BilingualNameMixin, models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def requirements_text(self) -> str:
+        """The requirements in the page's language (the other one when it is blank)."""
+        return pick_language(self.requirements_zh, self.requirements)

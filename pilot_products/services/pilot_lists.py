@@ -48,7 +48,14 @@ HISTORY_PRODUCTS_CHANGED = _("Products changed: added %(added)s; removed %(remov
 HISTORY_PUBLISHED = _("Published, in force from %(date)s")
 
 #: Product fields compared between two versions of the list.
-COMPARED_FIELDS = ("name_zh", "name_en", "pilot_category", "requirements", "status")
+COMPARED_FIELDS = (
+    "name_zh",
+    "name_en",
+    "pilot_category",
+    "requirements",
+    "requirements_zh",
+    "status",
+)
 
 
 def _refuse(message, code: str, **params) -> None:

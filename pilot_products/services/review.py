@@ -60,7 +60,13 @@ WORKFLOW_FIELDS = (
     "needs_review_note",
 )
 #: Fields an earlier version of a draft can be restored to.
-RESTORABLE_FIELDS = ("name_zh", "name_en", "pilot_category", "requirements")
+RESTORABLE_FIELDS = (
+    "name_zh",
+    "name_en",
+    "pilot_category",
+    "requirements",
+    "requirements_zh",
+)
 
 MSG_SUBMIT_NOT_ALLOWED = _("Only catalogue editors can submit pilot products.")
 MSG_REOPEN_NOT_ALLOWED = _("Only catalogue editors can reopen a rejected product.")

@@ -38,6 +38,7 @@ def product_row(product, **changes) -> list:
             sorted(product.tariff_lines.values_list("code", flat=True))
         ),
         "requirements": product.requirements,
+        "requirements_zh": product.requirements_zh,
         "is_illustrative": "yes" if product.is_illustrative else "no",
         "status": product.status,
         **changes,

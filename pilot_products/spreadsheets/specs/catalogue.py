@@ -307,7 +307,9 @@ class PilotProductsSpec(Spec):
                example=PilotCategory.CHILDRENS_TOYS),
         Column("tariff_lines", "税则号列", cells.code_list(cells.tariff_line),
                required=True, is_code=True, example="95030060;95030089"),
-        Column("requirements", "准入要求", cells.text, "requirements"),
+        Column("requirements", "准入要求（英文）", cells.text, "requirements",
+               aliases=("准入要求",)),
+        Column("requirements_zh", "准入要求（中文）", cells.text, "requirements_zh"),
         Column("is_illustrative", "示例数据", cells.boolean, "is_illustrative",
                example="no"),
         Column("status", "审核状态", cells.text, read_only=True,
@@ -394,6 +396,7 @@ class PilotProductsSpec(Spec):
                 product.pilot_category,
                 ";".join(sorted(line.code for line in product.tariff_lines.all())),
                 product.requirements,
+                product.requirements_zh,
                 product.is_illustrative,
                 product.status,
             ]
