@@ -8,8 +8,10 @@ from django.db.models import F, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from pypinyin import lazy_pinyin
 
 from pilot_products import selectors
 from pilot_products.models import ListingStatus, PilotProduct, Wholesaler
@@ -54,9 +56,16 @@ def category_choices() -> list[tuple[str, str]]:
     ]
 
 
+def collation_key(name: str) -> tuple:
+    """Sort Chinese names by their pinyin, as Chinese readers look for them."""
+    if (get_language() or "zh-hans").startswith("zh"):
+        return (" ".join(lazy_pinyin(name)).lower(), name)
+    return (name.casefold(), name)
+
+
 def country_choices() -> list[tuple[str, str]]:
     names = [(code, countries.name(code)) for code in selectors.listing_countries()]
-    return sorted(names, key=lambda choice: choice[1])
+    return sorted(names, key=lambda choice: collation_key(choice[1]))
 
 
 def district_choices() -> list[tuple[str, str]]:

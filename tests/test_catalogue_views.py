@@ -432,3 +432,48 @@ def test_subcategories_are_marked_with_a_character_browsers_keep(client, world):
     page = client.get(BROWSE).content.decode()
     assert '<option value="toys">Toys</option>' in page
     assert '<option value="blocks">\u2014 Blocks</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "absent"),
+    [
+        (
+            "en",
+            "District 5, Gate 7, Floor 1, Street 12, No. 12345</span> "
+            '<span class="booth-zh" lang="zh-Hans">(5区 7门 1楼 12街 12345)</span>',
+            "",
+        ),
+        ("zh-hans", '<span class="booth">5区 7门 1楼 12街 12345</span>', "District"),
+    ],
+)
+def test_booth_addresses_in_the_page_language_with_the_chinese_kept(
+    client, world, language, shown, absent
+):
+    client.cookies["django_language"] = language
+    pages = [
+        client.get(BROWSE).content.decode(),
+        client.get(
+            reverse("pilot_products:pilot-product", args=[world["p_toy"].code])
+        ).content.decode(),
+        client.get(
+            reverse("pilot_products:wholesaler", args=[world["w1"].pk])
+        ).content.decode(),
+    ]
+    for page in pages:
+        assert shown in page
+        if absent:
+            assert absent not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", ["德国", "日本", "意大利"]), ("en", ["Germany", "Italy", "Japan"])],
+)
+def test_countries_are_sorted_as_readers_of_the_language_look_for_them(
+    client, world, language, expected
+):
+    """Chinese by pinyin (de, ri, yi), not by code point (德, 意, 日)."""
+    client.cookies["django_language"] = language
+    form = client.get(BROWSE).context["filter"].form
+    names = [label for code, label in form.fields["country"].choices if code]
+    assert names == expected

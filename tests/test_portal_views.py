@@ -421,3 +421,20 @@ def test_after_creating_the_draft_is_at_hand(client_a, product):
         "pilot_products:portal-listing-action", args=[listing.pk, "activate"]
     )
     assert f'action="{activate}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "confirmed 58 days ago"), ("zh-hans", "58 天前确认")],
+)
+def test_the_dashboard_counts_unconfirmed_stock_in_days(
+    client_a, wholesaler_a, product, language, expected
+):
+    listing = factories.make_listing(wholesaler_a, product, sku="OLD-STOCK")
+    Listing.objects.filter(pk=listing.pk).update(
+        stock_confirmed_at=timezone.now() - timedelta(days=58, hours=3)
+    )
+    client_a.cookies["django_language"] = language
+    page = client_a.get(reverse("pilot_products:portal-dashboard")).content.decode()
+    assert expected in page
+    assert "月" not in page.split("OLD-STOCK", 1)[1].split("</li>", 1)[0]

@@ -170,6 +170,14 @@ def booth_address(district, gate, floor, street, number) -> str:
     return f"{district}区 {gate_part}{floor}楼 {street}街 {number}"
 
 
+def booth_address_en(district, gate, floor, street, number) -> str:
+    """The same booth in English: District 5, Gate 7, Floor 1, Street 12, No. 12345."""
+    gate_part = f"Gate {gate}, " if gate else ""
+    return (
+        f"District {district}, {gate_part}Floor {floor}, Street {street}, No. {number}"
+    )
+
+
 class Booth(models.Model):
     """A stall in Yiwu International Trade City, written like 5区 1楼 12街 12345."""
 
@@ -258,6 +266,12 @@ class Booth(models.Model):
     @property
     def address(self) -> str:
         return booth_address(
+            self.district, self.gate, self.floor, self.street, self.number
+        )
+
+    @property
+    def address_en(self) -> str:
+        return booth_address_en(
             self.district, self.gate, self.floor, self.street, self.number
         )
 
