@@ -327,6 +327,18 @@ def format_tiers(pairs) -> str:
     return ";".join(f"{quantity}:{price}" for quantity, price in pairs)
 
 
+class BoothLocation(tuple):
+    """A booth's natural key that remembers the address as the user typed it, so a
+    message about it quotes the gate too (the key itself has no gate)."""
+
+    typed: str
+
+    def __new__(cls, key: tuple, typed: str):
+        location = super().__new__(cls, key)
+        location.typed = typed
+        return location
+
+
 def booth_address(value: Any) -> tuple[int, int, int, str] | None:
     """Read ``5区 7门 1楼 12街 12345`` as the booth's natural key (gate is ignored)."""
     typed = text(value)
@@ -335,9 +347,10 @@ def booth_address(value: Any) -> tuple[int, int, int, str] | None:
     match = BOOTH_ADDRESS.fullmatch(typed)
     if not match:
         raise ValidationError(MSG_BOOTH_ADDRESS, code="booth_address")
-    return (
+    key = (
         int(match["district"]),
         int(match["floor"]),
         int(match["street"]),
         match["number"],
     )
+    return BoothLocation(key, typed)

@@ -16,9 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from pilot_products import security_log
 from pilot_products.models import ImportOutcome, ImportRecord
@@ -187,7 +186,7 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
     )
     writing = not result.dry_run
     stage = "import" if writing else "validate"
-    reason = gettext_now("Spreadsheet import of %(file)s") % {"file": result.file_name}
+    reason = gettext("Spreadsheet import of %(file)s") % {"file": result.file_name}
     spec.start()
     try:
         with transaction.atomic() if writing else nullcontext():

@@ -4,7 +4,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -54,23 +54,27 @@ def template_workbook(spec: Spec) -> bytes:
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("说明 notes")
+    # The notes are in the language of the page the template was downloaded from
+    # (``gettext``, not ``gettext_now``, so that makemessages finds every string).
+    notes = workbook.create_sheet(pgettext("template sheet", "Notes"))
     notes.append(
-        [gettext_now("Column"), gettext_now("Required"), gettext_now("Example")]
+        [
+            pgettext("template notes", "Column"),
+            pgettext("template notes", "Required"),
+            pgettext("template notes", "Example"),
+        ]
     )
     for column in spec.columns:
         required = column.required and column.key not in optional
         notes.append(
             [
                 column.header,
-                gettext_now("yes") if required else gettext_now("no"),
+                gettext("yes") if required else gettext("no"),
                 escape_formula(str(spec.example(column))),
             ]
         )
     notes.append([])
-    notes.append(
-        [gettext_now("Only the first sheet is imported. Delete the example row.")]
-    )
+    notes.append([gettext("Only the first sheet is imported. Delete the example row.")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

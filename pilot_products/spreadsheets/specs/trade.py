@@ -320,6 +320,14 @@ class ListingsSpec(Spec):
     def example(self, column):
         if column.key == "wholesaler" and self.scope.wholesaler:
             return self.scope.wholesaler.credit_code
+        if column.key == "booth":
+            # A booth that exists (the wholesaler's own), or none: an invented one
+            # would be refused when the example row is imported as it is.
+            booths = Booth.objects.all()
+            if self.scope.wholesaler:
+                booths = booths.filter(wholesaler=self.scope.wholesaler)
+            booth = booths.order_by("district", "floor", "street", "number").first()
+            return booth.address if booth else ""
         return super().example(column)
 
     def start(self):
@@ -439,7 +447,9 @@ class ListingsSpec(Spec):
                 booth = self.booths.get(location)
                 if booth is None:
                     district, floor, street, number = location
-                    address = booth_address(district, "", floor, street, number)
+                    address = getattr(location, "typed", "") or booth_address(
+                        district, "", floor, street, number
+                    )
                     add_error(errors, "booth", MSG_UNKNOWN_BOOTH % {"address": address})
                 else:
                     fields["booth_id"], booth_owner = booth
