@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +11,10 @@ class PilotProductsConfig(AppConfig):
         from pilot_products import security_log
 
         security_log.connect_signals()
+
+
+class LoginProtectionConfig(AxesAppConfig):
+    """django-axes under a name staff read in their language (it ships no Chinese:
+    its model names are translated in this app's catalogue, ``third_party_text``)."""
+
+    verbose_name = _("Login protection")

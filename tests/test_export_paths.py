@@ -192,3 +192,22 @@ def test_templates_have_bilingual_headers_and_text_codes(client, operator):
     assert sheet["J1"].value == "单价（元） (unit_price)"
     assert (sheet["J2"].value, sheet["J2"].number_format) == (12.5, "0.00")
     assert sheet.data_validations.dataValidation
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [
+        ("zh-hans", ["货号 (sku)", "起批量 (moq)", "中文标题 (title_zh)"], "Title Zh"),
+        ("en", ["SKU (sku)", "Minimum order quantity (moq)"], "Title Zh"),
+    ],
+)
+def test_the_export_page_names_the_columns_in_its_language(
+    client, operator, listings, language, expected, absent
+):
+    client.force_login(operator)
+    client.cookies["django_language"] = language
+    form = client.get("/admin/pilot_products/listing/export/").context["form"]
+    labels = [str(field.label) for field in form.fields.values()]
+    for label in expected:
+        assert label in labels
+    assert not any(absent in label for label in labels)

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "pilot_products",
     "import_export",
     "simple_history",
-    "axes",
+    "pilot_products.apps.LoginProtectionConfig",  # django-axes
 ]
 
 MIDDLEWARE = [

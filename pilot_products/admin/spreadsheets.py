@@ -7,14 +7,17 @@ preview and all-or-nothing confirm, and its export with the streaming, escaped o
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 
 from pilot_products.models import ImportOutcome
 from pilot_products.spreadsheets.engine import run_import
@@ -33,10 +36,32 @@ from pilot_products.spreadsheets.specs import Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
 
 
+def column_label(spec_class, key: str) -> str:
+    """A column's name for the export page: its Chinese header on Chinese pages, the
+    model field's verbose name on English ones (never "Title Zh")."""
+    column = next(column for column in spec_class.columns if column.key == key)
+    if (get_language() or "zh-hans").startswith("zh"):
+        return column.header_zh
+    try:
+        field = spec_class.model._meta.get_field(column.field or column.key)
+    except FieldDoesNotExist:
+        return capfirst(column.key.replace("_", " "))
+    return capfirst(str(field.verbose_name))
+
+
+class ExportForm(SelectableFieldsExportForm):
+    """django-import-export's export form with the columns named in the page's
+    language; each checkbox still says which spreadsheet column it is."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        return f"{column_label(resource.spec_class, field_name)} ({field_name})"
+
+
 class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
     """Import with preview and confirm, export of the filtered changelist."""
 
     formats = [XLSX, CSV]
+    export_form_class = ExportForm
     import_template_name = "pilot_products/spreadsheets/admin_import.html"
 
     @property
