@@ -13,13 +13,16 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "resource",
         "file_name",
         "dry_run",
+        "state",
+        "rows_done",
+        "rows_total",
         "outcome",
         "rows_new",
         "rows_updated",
         "rows_unchanged",
         "rows_invalid",
     ]
-    list_filter = ["outcome", "dry_run", "resource", "file_format"]
+    list_filter = ["state", "outcome", "dry_run", "resource", "file_format"]
     search_fields = ["file_name", "sha256", "user__username"]
     list_select_related = ["user"]
 
