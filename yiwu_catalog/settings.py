@@ -270,6 +270,11 @@ SECURITY_LOG_FILE = os.environ.get("DJANGO_SECURITY_LOG_FILE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "omit_traceback_of_denials": {
+            "()": "pilot_products.log_filters.OmitTracebackOfDenials"
+        },
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         # Security events are already JSON lines (pilot_products.security_log).
@@ -293,6 +298,7 @@ LOGGING = {
     },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["omit_traceback_of_denials"]},
         "yiwu.security": {
             "handlers": ["security"],
             "level": "INFO",
