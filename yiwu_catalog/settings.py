@@ -213,10 +213,26 @@ SESSION_STAFF_IDLE_TIMEOUT = 60 * int(
 )
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+
+def trusted_proxy_count() -> int:
+    """Read ``DJANGO_TRUSTED_PROXY_COUNT``: 0 unless set, and never a guess.
+
+    0 trusts no ``X-Forwarded-For``. Any count above the number of proxies really in
+    front of gunicorn lets a client forge its address on every attempt, which defeats
+    the login lockout and the security log, so the count must be set, not assumed.
+    """
+    value = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            "DJANGO_TRUSTED_PROXY_COUNT must be a whole number of proxies "
+            "(0 when gunicorn faces clients; see docs/operations.md)."
+        )
+    return int(value)
+
+
 #: Reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
-TRUSTED_PROXY_COUNT = int(
-    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
-)
+TRUSTED_PROXY_COUNT = trusted_proxy_count()
 # The load balancer may probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
