@@ -60,7 +60,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_ACCOUNTS_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a throttled password change (yiwu_catalog.admin_site).
+    "yiwu_catalog.apps.PilotAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -257,10 +258,26 @@ SESSION_STAFF_IDLE_TIMEOUT = 60 * int(
 )
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+
+def trusted_proxy_count() -> int:
+    """Read ``DJANGO_TRUSTED_PROXY_COUNT``: 0 unless set, and never a guess.
+
+    0 trusts no ``X-Forwarded-For``. Any count above the number of proxies really in
+    front of gunicorn lets a client forge its address on every attempt, which defeats
+    the login lockout and the security log, so the count must be set, not assumed.
+    """
+    value = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            "DJANGO_TRUSTED_PROXY_COUNT must be a whole number of proxies "
+            "(0 when gunicorn faces clients; see docs/operations.md)."
+        )
+    return int(value)
+
+
 #: Reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
-TRUSTED_PROXY_COUNT = int(
-    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
-)
+TRUSTED_PROXY_COUNT = trusted_proxy_count()
 # The load balancer may probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
@@ -315,6 +332,11 @@ SECURITY_LOG_FILE = os.environ.get("DJANGO_SECURITY_LOG_FILE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "omit_traceback_of_denials": {
+            "()": "pilot_products.log_filters.OmitTracebackOfDenials"
+        },
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         # Security events are already JSON lines (pilot_products.security_log).
@@ -338,6 +360,7 @@ LOGGING = {
     },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["omit_traceback_of_denials"]},
         "yiwu.security": {
             "handlers": ["security"],
             "level": "INFO",
