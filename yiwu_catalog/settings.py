@@ -71,14 +71,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_countries",
+    # Before pilot_products, whose admin takes the task queue's admin away again.
+    "django_tasks",
+    "django_tasks_db",
     # Before import_export: its own `manage.py import` / `export` would write any
     # model row by row past every rule; ours run through the spreadsheet engine.
     "pilot_products",
     "import_export",
     "simple_history",
     "axes",
-    "django_tasks",
-    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,14 @@
 """Admin for the audit trail of spreadsheet imports (read only)."""
 
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from pilot_products.models import ImportRecord
+
+# The queue's own rows are plumbing: an import's state, progress and retry live in
+# its ImportRecord, which is what operators see.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(ImportRecord)
