@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0007_doors_rules_and_constraint_messages'),
+        ('pilot_products', '0008_import_jobs'),
     ]
 
     operations = [
