@@ -7,6 +7,7 @@ validation); the tiers formset is shared with the admin's price tier inline.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products import access, rules
@@ -25,6 +26,15 @@ from pilot_products.validators import (
 )
 
 
+class BoothChoiceField(forms.ModelChoiceField):
+    """Booths written in the page's language (Yiwu's own way on Chinese pages)."""
+
+    def label_from_instance(self, obj) -> str:
+        if (get_language() or "zh-hans").startswith("zh"):
+            return obj.address
+        return obj.address_en
+
+
 class ListingForm(forms.ModelForm):
     """A wholesaler's listing; the wholesaler comes from the login, never the form."""
 
@@ -34,7 +44,10 @@ class ListingForm(forms.ModelForm):
     class Meta:
         model = Listing
         fields = EDITABLE_FIELDS
-        field_classes = {"pilot_product": PilotProductChoiceField}
+        field_classes = {
+            "pilot_product": PilotProductChoiceField,
+            "booth": BoothChoiceField,
+        }
         error_messages = {"moq": {"required": MSG_MOQ_REQUIRED}}
         widgets = {
             "customs_code": forms.TextInput(

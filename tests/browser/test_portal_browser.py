@@ -30,7 +30,9 @@ def test_wholesaler_creates_a_listing_with_two_price_tiers(
     page.get_by_label("Unit price (CNY)").fill("38.00")
     page.get_by_label("Minimum order quantity").fill("12")
     page.locator("#id_stock").fill("300")
-    page.get_by_label("Booth").select_option(label="5区 7门 1楼 12街 12345")
+    page.get_by_label("Booth").select_option(
+        label="District 5, Gate 7, Floor 1, Street 12, No. 12345"
+    )
     # First a mistake: the first tier must start at the MOQ.
     page.get_by_label("Tier 1: from quantity").fill("10")
     page.get_by_label("Tier 1: unit price").fill("38.00")

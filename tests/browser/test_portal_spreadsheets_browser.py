@@ -36,7 +36,9 @@ def create_listing_with_two_tiers(page) -> None:
     page.get_by_label("Unit price (CNY)").fill("38.00")
     page.get_by_label("Minimum order quantity").fill("12")
     page.locator("#id_stock").fill("300")
-    page.get_by_label("Booth").select_option(label="5区 7门 1楼 12街 12345")
+    page.get_by_label("Booth").select_option(
+        label="District 5, Gate 7, Floor 1, Street 12, No. 12345"
+    )
     page.get_by_label("Tier 1: from quantity").fill("12")
     page.get_by_label("Tier 1: unit price").fill("38.00")
     page.get_by_label("Tier 2: from quantity").fill("120")
