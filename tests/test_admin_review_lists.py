@@ -246,7 +246,7 @@ def test_status_badge_is_readable(client, editor, line):
     make_draft(editor, line)
     client.force_login(editor)
     html = client.get(changelist_url()).content.decode()
-    assert '<span class="review-badge review-badge--draft">draft</span>' in html
+    assert '<span class="review-badge review-badge--draft">Draft</span>' in html
 
 
 def test_tariff_line_autocomplete(client, editor, line):

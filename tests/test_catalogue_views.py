@@ -477,3 +477,16 @@ def test_countries_are_sorted_as_readers_of_the_language_look_for_them(
     form = client.get(BROWSE).context["filter"].form
     names = [label for code, label in form.fields["country"].choices if code]
     assert names == expected
+
+
+def test_english_labels_start_with_a_capital(client, world):
+    client.cookies["django_language"] = "en"
+    product = world["p_toy"]
+    page = client.get(
+        reverse("pilot_products:pilot-product", args=[product.code])
+    ).content.decode()
+    label = product.get_pilot_category_display()
+    assert label[0].islower()
+    from django.utils.html import escape
+
+    assert f'<p class="muted">{escape(label[0].upper() + label[1:])}' in page

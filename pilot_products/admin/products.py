@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -75,8 +76,11 @@ class WaitingForMyReviewFilter(admin.SimpleListFilter):
 
 
 def status_badge(status: str, label) -> str:
+    # Choice labels are lowercase for use inside sentences; a badge starts one.
     return format_html(
-        '<span class="review-badge review-badge--{}">{}</span>', status, label
+        '<span class="review-badge review-badge--{}">{}</span>',
+        status,
+        capfirst(str(label)),
     )
 
 
