@@ -438,3 +438,12 @@ def test_the_dashboard_counts_unconfirmed_stock_in_days(
     page = client_a.get(reverse("pilot_products:portal-dashboard")).content.decode()
     assert expected in page
     assert "月" not in page.split("OLD-STOCK", 1)[1].split("</li>", 1)[0]
+
+
+def test_the_country_drop_down_is_in_pinyin_order_in_chinese(client_a, product):
+    client_a.cookies["django_language"] = "zh-hans"
+    field = client_a.get(CREATE).context["form"].fields["country_of_origin"]
+    names = [str(label) for code, label in field.choices if code]
+    # 阿尔巴尼亚 (a er ba ni ya) comes first by pinyin, whatever its code points.
+    assert names[0] == "阿尔巴尼亚"
+    assert names.index("德国") < names.index("日本") < names.index("意大利")
