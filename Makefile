@@ -32,11 +32,16 @@ SERVE_ENV = DJANGO_DEBUG=0 \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_TRUSTED_PROXY_COUNT=0
 
+# A request ends after 30 s (long work is a background job); request line and headers
+# are capped here, the body by the upload form (IMPORT_MAX_FILE_BYTES).
+GUNICORN_LIMITS = --timeout 30 --graceful-timeout 30 --limit-request-line 4094 \
+	--limit-request-fields 100 --limit-request-field_size 8190
+
 serve: setup
 	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
 	$(SERVE_ENV) $(BIN)/gunicorn yiwu_catalog.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
+		--workers $${WEB_CONCURRENCY:-2} $(GUNICORN_LIMITS) --access-logfile -
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -167,8 +167,34 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 #: Where ``manage.py backup`` writes its archives unless told otherwise.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
+#: Where uploaded spreadsheets, their previews and rejected-rows workbooks are kept
+#: (pilot_products.spreadsheets.stored_files): every app server and worker must see
+#: the same files, so with more than one machine this is an S3-compatible bucket.
+IMPORT_STORAGE_BUCKET = os.environ.get("IMPORT_STORAGE_BUCKET", "").strip()
+if IMPORT_STORAGE_BUCKET:
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an
+    # instance role), as boto3 finds them; docs/operations.md lists the variables.
+    IMPORT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": IMPORT_STORAGE_BUCKET,
+            "location": os.environ.get("IMPORT_STORAGE_PREFIX", "imports"),
+            "endpoint_url": os.environ.get("IMPORT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("IMPORT_STORAGE_REGION") or None,
+            "addressing_style": os.environ.get("IMPORT_STORAGE_ADDRESSING_STYLE")
+            or None,
+            "default_acl": "private",
+            "file_overwrite": True,
+        },
+    }
+else:
+    IMPORT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "imports", "allow_overwrite": True},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "imports": IMPORT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -192,8 +218,19 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # Rows an import validates (and writes) at a time, all in one transaction: memory
 # for 100,000 rows stays near 300 MB instead of growing with the file.
 IMPORT_SLICE_ROWS = int(os.environ.get("IMPORT_SLICE_ROWS", "10000"))
+#: Uploads expire this long after they were last touched (``remove_expired_uploads``).
+IMPORT_FILES_MAX_AGE_HOURS = int(os.environ.get("IMPORT_FILES_MAX_AGE_HOURS", "24"))
+# Request caps: form fields other than files at most 5 MB; a file above 5 MB goes to
+# a temporary file, not memory, and one above IMPORT_MAX_FILE_BYTES (the largest any
+# form takes) is not kept at all: the size-cap handler drops its bytes as they come.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = [
+    "pilot_products.spreadsheets.uploads.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: on everywhere, strict in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

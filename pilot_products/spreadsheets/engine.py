@@ -87,6 +87,8 @@ class ImportResult:
     record: ImportRecord | None = None
     #: What the import changed besides its own rows (e.g. products flagged for review).
     notices: list[str] = field(default_factory=list)
+    #: The file as a whole was refused (size, type, encoding): no row was read.
+    file_refused: bool = False
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -142,6 +144,7 @@ def run_import(
     try:
         table = read_table(file_name, data)
     except FileRejected as rejected:
+        result.file_refused = True
         result.errors.append(RowError(None, "", str(rejected.message)))
         security_log.upload_rejected(
             request,
