@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from pilot_products import security_log
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import ImportOutcome, ImportRecord
 
 from .columns import MSG_EMPTY_HEADER, column_letter, match_headers
@@ -210,6 +211,8 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                     transaction.set_rollback(True)
             elif writing:
                 result.notices = spec.after_write(user)
+                # Whatever the file held (even reference data), cached pages retire.
+                catalogue_changed()
     except DatabaseError as error:
         if not writing:
             raise
