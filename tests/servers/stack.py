@@ -76,8 +76,12 @@ class Bucket:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        wait_for(self._answers, "the S3 server", START_SECONDS)
-        self.client().create_bucket(Bucket=self.name)
+        try:
+            wait_for(self._answers, "the S3 server", START_SECONDS)
+            self.client().create_bucket(Bucket=self.name)
+        except BaseException:
+            self.stop()
+            raise
 
     def _answers(self) -> bool:
         try:
@@ -209,7 +213,11 @@ class AppServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        wait_for(self._healthy, f"server {name}", START_SECONDS)
+        try:
+            wait_for(self._healthy, f"server {name}", START_SECONDS)
+        except BaseException:
+            self.stop()
+            raise
 
     def _healthy(self) -> bool:
         if self.process.poll() is not None:
