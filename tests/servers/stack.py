@@ -338,3 +338,60 @@ def form_with(html: str, field: str) -> dict[str, str]:
 
 def unique_prefix() -> str:
     return f"yiwu-test-{uuid.uuid4().hex[:10]}"
+
+
+def post_large_file(
+    server: AppServer,
+    path: str,
+    visitor: Visitor,
+    *,
+    size: int,
+    midway,
+    chunk: int = 1024 * 1024,
+) -> tuple[int, str]:
+    """Upload ``size`` bytes as a form's file; call ``midway()`` half-way through.
+
+    The body goes out in chunks over one connection, so ``midway`` sees the server
+    while it is still receiving the file. Return the status and the page.
+    """
+    import http.client
+
+    if "csrftoken" not in visitor.http.cookies:
+        visitor.get(server, "/catalogue/")
+    token = visitor.http.cookies["csrftoken"]
+    boundary = uuid.uuid4().hex
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        f"{token}\r\n"
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="huge.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+        "sku\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in visitor.http.cookies)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection.putrequest("POST", path)
+    connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+    connection.putheader("Content-Length", str(len(head) + size + len(tail)))
+    connection.putheader("Cookie", cookies)
+    connection.endheaders()
+    connection.send(head)
+    block = b"x" * 1023 + b"\n"
+    piece = block * (chunk // len(block))
+    sent = 0
+    called = False
+    while sent < size:
+        part = piece[: size - sent]
+        connection.send(part)
+        sent += len(part)
+        if not called and sent >= size // 2:
+            time.sleep(0.5)  # let the server read what is in flight
+            midway()
+            called = True
+    connection.send(tail)
+    response = connection.getresponse()
+    page = response.read().decode(errors="replace")
+    connection.close()
+    return response.status, page

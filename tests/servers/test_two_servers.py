@@ -26,8 +26,11 @@ from tests.servers.stack import (
     Visitor,
     base_env,
     delete_redis_keys,
+    disk_bytes,
     form_with,
+    memory_kib,
     migrate_and_seed,
+    post_large_file,
     redis_url,
     unique_prefix,
     wait_for,
@@ -35,6 +38,10 @@ from tests.servers.stack import (
 from tests.spreadsheet_helpers import LISTING_HEADERS, csv_bytes
 
 pytestmark = pytest.mark.servers
+
+MB = 1024 * 1024
+#: The servers' IMPORT_MAX_FILE_BYTES; the oversized upload is twelve times that.
+UPLOAD_CAP = 5 * MB
 
 ENGINE = (
     "postgres"
@@ -66,6 +73,7 @@ def servers(world, bucket):
     shared = bucket.env() | {
         "REDIS_URL": redis_url(),
         "DJANGO_CACHE_KEY_PREFIX": prefix,
+        "IMPORT_MAX_FILE_BYTES": str(UPLOAD_CAP),
     }
     started = []
     try:
@@ -190,6 +198,38 @@ def test_a_price_changed_through_a_is_on_bs_catalogue_at_the_next_request(
         assert catalogue_shows(b, page, "3.07")
         assert not catalogue_shows(b, page, "1.11")
     change_price_through(a, world, "1.11")  # as the other tests expect
+
+
+def test_an_oversized_upload_is_refused_before_it_is_stored_memory_and_disk_flat(
+    world, servers, bucket
+):
+    """60 MB posted to a 5 MB cap: the worker's memory and the disk do not follow."""
+    a, _b = servers
+    owner = Visitor(world["session"])
+    worker = a.worker_pid()
+    owner.get(a, reverse("pilot_products:spreadsheets"))  # the page is warm
+    before = memory_kib(worker)
+    keys_before = set(bucket.object_keys())
+    seen = {}
+
+    def midway():
+        seen["memory"] = memory_kib(worker)
+        seen["disk"] = disk_bytes(a.folder / "upload-tmp") + disk_bytes(
+            a.folder / "media"
+        )
+
+    status, page = post_large_file(
+        a, reverse("pilot_products:spreadsheets"), owner, size=60 * MB, midway=midway
+    )
+
+    after = memory_kib(worker)
+    assert status == 200, page[:2000]
+    assert "The file is larger than 5 MB" in page
+    assert seen["disk"] == 0
+    assert set(bucket.object_keys()) == keys_before
+    # The peak resident memory of the worker grew by far less than the file.
+    assert after["VmHWM"] - before["VmHWM"] < 15 * 1024, (before, seen, after)
+    assert seen["memory"]["VmRSS"] - before["VmRSS"] < 15 * 1024
 
 
 def test_two_servers_of_one_machine_share_the_file_cache(world, tmp_path):
