@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PilotProductsConfig(AppConfig):
+    # The app's config even though this module holds a second one (django-axes's).
+    default = True
     name = "pilot_products"
     verbose_name = _("Yiwu import pilot")
 
@@ -17,4 +19,5 @@ class LoginProtectionConfig(AxesAppConfig):
     """django-axes under a name staff read in their language (it ships no Chinese:
     its model names are translated in this app's catalogue, ``third_party_text``)."""
 
+    default = False
     verbose_name = _("Login protection")
