@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_countries",
+    # Before pilot_products, whose admin takes the task queue's admin away again.
+    "django_tasks",
+    "django_tasks_db",
     # Before import_export: its own `manage.py import` / `export` would write any
     # model row by row past every rule; ours run through the spreadsheet engine.
     "pilot_products",
@@ -126,8 +129,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; the timeout waits out a busy writer.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so it waits its
+    # turn instead of failing when another connection (a job's heartbeat) wrote since
+    # it first read.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -169,8 +176,34 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 #: Where ``manage.py backup`` writes its archives unless told otherwise.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
+#: Where uploaded spreadsheets, their previews and rejected-rows workbooks are kept
+#: (pilot_products.spreadsheets.stored_files): every app server and worker must see
+#: the same files, so with more than one machine this is an S3-compatible bucket.
+IMPORT_STORAGE_BUCKET = os.environ.get("IMPORT_STORAGE_BUCKET", "").strip()
+if IMPORT_STORAGE_BUCKET:
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an
+    # instance role), as boto3 finds them; docs/operations.md lists the variables.
+    IMPORT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": IMPORT_STORAGE_BUCKET,
+            "location": os.environ.get("IMPORT_STORAGE_PREFIX", "imports"),
+            "endpoint_url": os.environ.get("IMPORT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("IMPORT_STORAGE_REGION") or None,
+            "addressing_style": os.environ.get("IMPORT_STORAGE_ADDRESSING_STYLE")
+            or None,
+            "default_acl": "private",
+            "file_overwrite": True,
+        },
+    }
+else:
+    IMPORT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "imports", "allow_overwrite": True},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "imports": IMPORT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -194,6 +227,19 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # Rows an import validates (and writes) at a time, all in one transaction: memory
 # for 100,000 rows stays near 300 MB instead of growing with the file.
 IMPORT_SLICE_ROWS = int(os.environ.get("IMPORT_SLICE_ROWS", "10000"))
+# Background jobs (imports) on Django's Tasks API. The queue lives in the project's
+# database, so any number of `manage.py db_worker` processes on any machine take jobs
+# from it; docs/operations.md says how to move to another backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A running import renews its record's heartbeat this often (it also carries the
+# rows done to the progress page); a record silent for the lease is interrupted.
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("IMPORT_HEARTBEAT_SECONDS", "1"))
+IMPORT_LEASE_SECONDS = float(os.environ.get("IMPORT_LEASE_SECONDS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -12,7 +12,7 @@ from .catalogue import (
     ReviewStatus,
     TariffLine,
 )
-from .imports import ImportOutcome, ImportRecord
+from .imports import ImportOutcome, ImportRecord, ImportState
 from .trade import (
     Booth,
     Listing,
@@ -31,6 +31,7 @@ __all__ = [
     "CbecListEntry",
     "ImportOutcome",
     "ImportRecord",
+    "ImportState",
     "Listing",
     "ListingStatus",
     "PilotCategory",
