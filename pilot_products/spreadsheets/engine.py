@@ -98,6 +98,8 @@ class ImportResult:
     record: ImportRecord | None = None
     #: What the import changed besides its own rows (e.g. products flagged for review).
     notices: list[str] = field(default_factory=list)
+    #: The file as a whole was refused (size, type, encoding): no row was read.
+    file_refused: bool = False
     #: Whether the record has its outcome (a real import's is written with its rows).
     finished: bool = False
 
@@ -171,6 +173,7 @@ def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
     try:
         table = read_table(result.file_name, data)
     except FileRejected as rejected:
+        result.file_refused = True
         result.errors.append(RowError(None, "", str(rejected.message)))
         security_log.upload_rejected(
             request,
@@ -380,7 +383,8 @@ def _finish(result: ImportResult) -> bool:
         "rows_unchanged": result.rows_unchanged,
         "rows_invalid": result.rows_invalid,
         "outcome": result.outcome,
-        "message": result.message[:2000],
+        # An import's notices (products flagged for review) stay for its result page.
+        "message": (result.message or "\n".join(result.notices))[:2000],
         "heartbeat_at": now,
         "finished_at": now,
     }
