@@ -112,8 +112,11 @@ def _import(record: ImportRecord) -> str:
         dry_run=record.dry_run,
         record=record,
         progress=_log_progress(record),
+        before_finish=lambda result: _keep_findings(result, record),
     )
-    _keep_findings(result, record)
+    if result.outcome == ImportOutcome.IMPORTED:
+        # Imported: the upload is done with.
+        stored_files.delete_all(record.upload_token)
     return record.state
 
 
@@ -128,13 +131,11 @@ def _log_progress(record: ImportRecord):
 
 def _keep_findings(result: ImportResult, record: ImportRecord) -> None:
     """A preview's findings (and a refused import's) go where the preview page
-    reads them; an imported upload is done with, so it is removed."""
+    reads them; a failed write keeps the earlier preview, to be retried."""
     # Imported late: the preview pages import this module to start jobs.
     from pilot_products.spreadsheets.previews import save_preview
 
-    if result.outcome == ImportOutcome.IMPORTED:
-        stored_files.delete_all(record.upload_token)
-    elif record.state == ImportState.DONE or result.outcome == ImportOutcome.REJECTED:
+    if result.outcome != ImportOutcome.FAILED:
         save_preview(
             result, record.upload_token, user=record.user, wholesaler=record.wholesaler
         )
