@@ -6,7 +6,18 @@ in step with those rows (the listing's visibility and search document, the share
 page cache) is brought up to date from here, so no write path can forget a part.
 """
 
+import logging
+import secrets
 from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+#: Shared-cache key of the catalogue's generation: every cached render and read of
+#: the catalogue is keyed by it, so a write retires them all at once, on every server.
+GENERATION_KEY = "catalogue:generation"
+
+logger = logging.getLogger(__name__)
 
 
 def catalogue_changed(
@@ -16,3 +27,26 @@ def catalogue_changed(
     product_ids: Iterable[int] = (),
 ) -> None:
     """Bring what the catalogue derives from these rows up to date."""
+    # Now, and again once the write is committed: a page rendered in between from
+    # the rows as they were is retired by the second bump.
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def catalogue_generation() -> int:
+    """Return the catalogue's current generation (shared by every process)."""
+    # A random start: if the key is ever evicted, no earlier generation comes back.
+    return cache.get_or_set(GENERATION_KEY, lambda: secrets.randbits(48), None)
+
+
+def bump_generation() -> None:
+    """Retire every cached render and read of the catalogue."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet, or evicted: any new value retires the old
+            catalogue_generation()
+    except Exception:
+        # A cache that is down must not undo a committed write: its entries expire
+        # on their own (CATALOGUE_PAGE_CACHE_SECONDS).
+        logger.exception("Could not retire the catalogue's cached pages")

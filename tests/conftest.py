@@ -6,6 +6,7 @@ import logging
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from pilot_products import roles
@@ -27,6 +28,20 @@ def _import_files_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "imports", "allow_overwrite": True},
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """Give each test an empty in-process cache instead of the shared files."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -63,7 +63,7 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         token = request.GET.get("preview") or ""
         if token:
             return self._show_upload(request, token)
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST or None, request.FILES or None, request=request)
         if request.method == "POST" and form.is_valid():
             token = preview_upload(
                 self.spreadsheet_spec.name,

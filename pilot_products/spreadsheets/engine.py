@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from pilot_products import security_log
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.jobs import leases
 from pilot_products.models import ImportOutcome, ImportRecord, ImportState
 
@@ -102,6 +103,8 @@ class ImportResult:
     file_refused: bool = False
     #: Whether the record has its outcome (a real import's is written with its rows).
     finished: bool = False
+    #: The file as a whole was refused (size, type, encoding): no row was read.
+    file_refused: bool = False
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -244,6 +247,8 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                     transaction.set_rollback(True)
             elif writing:
                 result.notices = spec.after_write(user)
+                # Whatever the file held (even reference data), cached pages retire.
+                catalogue_changed()
                 result.outcome = ImportOutcome.IMPORTED
                 if not _finish(result):
                     raise ClaimLost

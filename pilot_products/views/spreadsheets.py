@@ -64,7 +64,7 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, request=request)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         token = preview_upload(
