@@ -88,17 +88,17 @@ def test_portal_upload_refused_before_parsing_is_logged(
     client.post(
         reverse("pilot_products:spreadsheets"), {"file": _upload(big, "big.csv")}
     )
-    run_queued_jobs()
 
-    (queued,) = security_events.named("import_queued")
-    assert queued["path"] == reverse("pilot_products:spreadsheets")
     (rejected,) = security_events.named("upload_rejected")
     assert rejected["user"] == user_a.username
+    assert rejected["path"] == reverse("pilot_products:spreadsheets")
     assert rejected["reason"] == str(MSG_TOO_LARGE % {"limit": 1})
     assert rejected["size"] == len(big)
     assert rejected["file_name"] == "big.csv"
-    # Refused by the upload form, before the file is stored: no import was run.
+    # Refused by the upload form, before the file is stored: no job was queued.
+    assert security_events.named("import_queued") == []
     assert security_events.named("import") == []
+    assert run_queued_jobs() == 0
 
 
 def test_command_line_rejection_is_logged_without_a_request(tmp_path, security_events):
