@@ -4,7 +4,5 @@ from django.contrib import admin
 
 from . import cbec_list, imports, pilot_lists, products, trade  # noqa: F401 - registers
 
-# The index shows reviewers what waits for them. It is set here because
-# django.contrib.admin comes first in INSTALLED_APPS, so an app template named
-# admin/index.html could never override the admin's own.
+# The index shows reviewers what waits for them.
 admin.site.index_template = "admin/pilot_products/index.html"
