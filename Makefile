@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run setup install test test-postgres lint format bench bench-spreadsheets \
-	bench-pages messages serve clean
+	bench-pages bench-web-import messages serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,7 +67,7 @@ messages: install
 # `make bench` runs every benchmark; `make bench BENCH=pages` (or spreadsheets) one.
 # BENCH_ARGS go to the spreadsheet script, BENCH_PAGES_ARGS to the pages script.
 # Results and how to read them: docs/benchmarks.md.
-BENCH ?= spreadsheets pages
+BENCH ?= spreadsheets pages web-import
 BENCH_PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwu_bench5
 BENCH_PAGES_ENV = DATABASE_URL=$(BENCH_PAGES_DATABASE_URL)
 
@@ -90,6 +90,12 @@ bench-pages: install
 		--listings 100000 --seed 5 --if-empty
 	psql "$(BENCH_PAGES_DATABASE_URL)" -q -c "VACUUM ANALYZE"
 	$(BENCH_PAGES_ENV) $(BIN)/python bench/pages_bench.py $(BENCH_PAGES_ARGS)
+
+# Needs PostgreSQL: a 100,000-row import through the admin (upload, preview job,
+# confirm job under gunicorn and db_worker) against catalogue_import.
+bench-web-import: install
+	@echo "== Import through the web as jobs: bench/web_import.py (PostgreSQL) =="
+	$(BIN)/python bench/web_import.py $(BENCH_WEB_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
