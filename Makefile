@@ -20,6 +20,7 @@ setup: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo --wholesalers 20 --listings 500 --seed 1 --if-empty
+	$(BIN)/python manage.py catalogue_check --fix
 	$(BIN)/python manage.py create_demo_accounts
 
 run: setup

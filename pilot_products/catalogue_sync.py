@@ -6,7 +6,28 @@ in step with those rows (the listing's visibility and search document, the share
 page cache) is brought up to date from here, so no write path can forget a part.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
+from pilot_products import search_documents
+from pilot_products.models import Listing
+from pilot_products.models.trade import visibility_rule
+
+#: Ids per statement: below SQLite's limit on bound parameters.
+CHUNK = 500
+#: Shared-cache key of the catalogue's generation: every cached read of the
+#: catalogue (option lists, counts) is keyed by it, so a write retires them all.
+GENERATION_KEY = "catalogue:generation"
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ids = iter(sorted(set(ids)))
+    while chunk := list(islice(ids, CHUNK)):
+        yield chunk
 
 
 def catalogue_changed(
@@ -15,4 +36,43 @@ def catalogue_changed(
     wholesaler_ids: Iterable[int] = (),
     product_ids: Iterable[int] = (),
 ) -> None:
-    """Bring what the catalogue derives from these rows up to date."""
+    """Bring what the catalogue derives from these rows up to date.
+
+    Called with no ids by writes that change only what the option lists show
+    (categories, booths): the cached reads are retired all the same.
+    """
+    scopes = [
+        *(Q(pk__in=chunk) for chunk in _chunks(listing_ids)),
+        *(Q(wholesaler_id__in=chunk) for chunk in _chunks(wholesaler_ids)),
+        *(Q(pilot_product_id__in=chunk) for chunk in _chunks(product_ids)),
+    ]
+    for scope in scopes:
+        listings = Listing.objects.filter(scope)
+        refresh_visibility(listings)
+        search_documents.refresh(listings)
+    transaction.on_commit(bump_generation)
+
+
+def catalogue_generation() -> int:
+    """Return the catalogue's current generation (shared by every process)."""
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def bump_generation() -> None:
+    """Retire every cached read of the catalogue (after the write has committed)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet, or evicted: any new value retires the old keys
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.incr(GENERATION_KEY)
+
+
+def refresh_visibility(listings) -> int:
+    """Write ``visibility_rule`` onto these listings' ``is_public``; return the changes."""
+    shown = (
+        listings.filter(is_public=False).filter(visibility_rule()).update(is_public=True)
+    )
+    hidden = (
+        listings.filter(is_public=True).exclude(visibility_rule()).update(is_public=False)
+    )
+    return shown + hidden

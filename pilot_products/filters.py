@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from pilot_products import selectors
+from pilot_products.catalogue_search import (
+    MAX_QUERY_LENGTH,
+    RELEVANCE_ORDER,
+    search,
+    validate_search_query,
+)
 from pilot_products.models import ListingStatus, PilotProduct, Wholesaler
 from pilot_products.models.i18n import pick_language
 
@@ -22,12 +28,14 @@ SORTS = {
     "moq": ("moq", "unit_price", "pk"),
 }
 SORT_CHOICES = [
+    ("relevance", _("Best match")),
     ("newest", _("Newest first")),
     ("price", _("Price: low to high")),
     ("-price", _("Price: high to low")),
     ("moq", _("Minimum order: smallest first")),
 ]
 DEFAULT_SORT = "newest"
+RELEVANCE = "relevance"
 
 
 def text_search(listings: QuerySet, words: str) -> QuerySet:
@@ -101,9 +109,14 @@ class CatalogueFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("Search"),
-        method="filter_text",
+        method="filter_search",
+        validators=[validate_search_query],
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Title, brand, SKU or code")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Title, brand, pinyin, SKU or code"),
+                "maxlength": MAX_QUERY_LENGTH,
+            }
         ),
     )
     category = django_filters.ChoiceFilter(
@@ -178,8 +191,8 @@ class CatalogueFilter(django_filters.FilterSet):
         widget=PlainSelect,
     )
 
-    def filter_text(self, queryset, _name, value):
-        return text_search(queryset, value)
+    def filter_search(self, queryset, _name, value):
+        return search(queryset, value)
 
     def filter_category(self, queryset, _name, value):
         category_ids = selectors.category_with_descendants(value)
@@ -196,10 +209,21 @@ class CatalogueFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        sort = DEFAULT_SORT
-        if self.is_bound and self.form.is_valid():
-            sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
-        return super().qs.order_by(*SORTS[sort])
+        """Filtered and sorted; a search without a chosen sort puts the best first.
+
+        A query that fails its bound (length, words) finds nothing: the form says why.
+        """
+        queryset = super().qs
+        if not self.is_bound:
+            return queryset.order_by(*SORTS[DEFAULT_SORT])
+        if "q" in self.form.errors:
+            return queryset.none()
+        data = self.form.cleaned_data
+        searching = bool(data.get("q", "").strip())
+        sort = data.get("sort") if self.data.get("sort") else None
+        if sort == RELEVANCE or (sort is None and searching):
+            return queryset.order_by(*(RELEVANCE_ORDER if searching else SORTS[DEFAULT_SORT]))
+        return queryset.order_by(*SORTS[sort or DEFAULT_SORT])
 
 
 PORTAL_ATTENTION_CHOICES = [
@@ -214,7 +238,8 @@ class PortalListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        validators=[validate_search_query],
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ListingStatus.choices, empty_label=_("Any status")

@@ -13,6 +13,7 @@ from .catalogue import (
     TariffLine,
 )
 from .imports import ImportOutcome, ImportRecord
+from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .trade import (
     Booth,
     Listing,
@@ -32,6 +33,7 @@ __all__ = [
     "ImportOutcome",
     "ImportRecord",
     "Listing",
+    "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",
     "PilotList",
@@ -40,6 +42,8 @@ __all__ = [
     "PriceTier",
     "Restriction",
     "ReviewStatus",
+    "SearchSynonym",
+    "SearchTerm",
     "TariffLine",
     "Unit",
     "Wholesaler",

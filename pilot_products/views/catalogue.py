@@ -166,9 +166,17 @@ def browse(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
         filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
         per_page = page_size(request)
-        page = paginate(request, filterset.qs, per_page)
+        listings = filterset.qs
+        # Counting every match costs a scan; past the cap the page says "1,000+" and
+        # pages through the first 1,000 only (a later page answers the last one).
+        counted = selectors.capped_count(listings)
+        page = paginate(
+            request, listings, per_page, count=min(counted, selectors.COUNT_CAP)
+        )
         return {
             "filter": filterset,
+            "count_capped": counted > selectors.COUNT_CAP,
+            "count_cap": selectors.COUNT_CAP,
             "page_obj": page,
             "listings": page.object_list,
             "active_filters": active_filters(filterset, request.GET),

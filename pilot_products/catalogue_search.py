@@ -1,0 +1,301 @@
+"""The catalogue's one search function: words in, matching listings out, best first.
+
+A query is read into groups, one per word the buyer typed; a listing matches when
+each group matches, and a group matches when one of its alternatives does: the word
+itself, the words staff listed as its synonyms, and for an English word not in the
+catalogue the nearest spellings (trigram similarity, pg_trgm on PostgreSQL). An
+alternative is a set of index terms that must all be among the listing's terms.
+
+PostgreSQL answers from a GIN index over the documents' terms, SQLite from an FTS5
+table; both test exact term membership, so both find the same listings. Ranking is
+one SQL expression on both: how many groups the listing's own title and brand match,
+then the newest first.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from pilot_products.models import Listing, SearchSynonym, SearchTerm
+from pilot_products.search_terms import (
+    CODE_PREFIX_MIN_DIGITS,
+    PREFIX,
+    bigrams,
+    is_chinese,
+    normalise,
+    runs,
+    segmenter,
+    singular,
+)
+
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 8
+MSG_QUERY_TOO_LONG = _(
+    "Search for at most %(limit)d characters; this search has %(length)d."
+)
+MSG_QUERY_TOO_MANY_WORDS = _(
+    "Search for at most %(limit)d words at a time; this search has %(count)d."
+)
+#: Spelling suggestions: words at least this long, at least this similar, this many.
+SPELLING_MIN_LENGTH = 4
+SPELLING_MIN_SIMILARITY = 0.4
+SPELLING_SUGGESTIONS = 3
+SYNONYM_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+Alternative = tuple[str, ...]
+
+
+@dataclass
+class Group:
+    """One word of the query: it matches when any alternative's terms are all there."""
+
+    word: str
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    def add(self, alternative: Alternative) -> None:
+        if alternative and alternative not in self.alternatives:
+            self.alternatives.append(alternative)
+
+
+def synonym_words(text: str) -> list[str]:
+    """Split a synonym row into its words (commas, 、 or semicolons between them)."""
+    words = (normalise(word).strip() for word in SYNONYM_SEPARATORS.split(text))
+    return list(dict.fromkeys(word for word in words if word))
+
+
+def synonym_map() -> dict[str, set[str]]:
+    """Return each word staff listed with the other words of its rows (one query)."""
+    found: dict[str, set[str]] = {}
+    for text in SearchSynonym.objects.values_list("words", flat=True):
+        words = synonym_words(text)
+        for word in words:
+            found.setdefault(_key(word), set()).update(w for w in words if w != word)
+    return found
+
+
+def _key(word: str) -> str:
+    """The form a word is looked up by: English words folded to the singular."""
+    return " ".join(
+        singular(run) if run.isalpha() and not is_chinese(run) else run
+        for run in runs(word)
+    )
+
+
+def chinese_alternatives(word: str) -> list[Alternative]:
+    """Index terms a Chinese word matches: its bigrams, or the words it is made of."""
+    found = [tuple(bigrams(word))]
+    if len(word) >= 3:
+        parts = [
+            part
+            for part in segmenter().cut_for_search(word)
+            if len(part) > 1 and part != word
+        ]
+        if parts and set("".join(parts)) >= set(word):
+            found.append(tuple(parts))
+    return found
+
+
+def phrase_alternatives(text: str) -> list[Alternative]:
+    """Alternatives of a synonym, which may hold several words (baby stroller)."""
+    terms: list[str] = []
+    for run in runs(text):
+        if is_chinese(run):
+            terms += bigrams(run)
+        elif run.isdigit():
+            terms.append(run)
+        else:
+            terms.append(singular(run))
+    return [tuple(dict.fromkeys(terms))] if terms else []
+
+
+def query_words(text: str) -> list[tuple[str, bool]]:
+    """The words of a query, each with whether it is Chinese."""
+    words: list[tuple[str, bool]] = []
+    for run in runs(text):
+        if is_chinese(run):
+            words += [(word, True) for word in segmenter().cut(run) if word.strip()]
+        elif run.isdigit():
+            words.append((run, False))
+        else:
+            words.append((singular(run), False))
+    return list(dict.fromkeys(words))
+
+
+def validate_search_query(text: str) -> None:
+    """Refuse a query too long or with too many words to answer quickly."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            MSG_QUERY_TOO_LONG,
+            code="search_too_long",
+            params={"limit": MAX_QUERY_LENGTH, "length": len(text)},
+        )
+    count = len(query_words(text))
+    if count > MAX_QUERY_WORDS:
+        raise ValidationError(
+            MSG_QUERY_TOO_MANY_WORDS,
+            code="search_too_many_words",
+            params={"limit": MAX_QUERY_WORDS, "count": count},
+        )
+
+
+def parse_query(text: str) -> list[Group]:
+    """Read a query into groups (synonyms: one query; spellings: one per odd word)."""
+    words = query_words(text)
+    if not words:
+        return []
+    synonyms = synonym_map()
+    latin = [word for word, chinese in words if not chinese and word.isalpha()]
+    known = set(SearchTerm.objects.filter(term__in=latin).values_list("term", flat=True))
+    groups = []
+    for word, chinese in words:
+        group = Group(word)
+        if chinese:
+            for alternative in chinese_alternatives(word):
+                group.add(alternative)
+        elif word.isdigit() and len(word) >= CODE_PREFIX_MIN_DIGITS:
+            group.add((word + PREFIX,))
+        else:
+            group.add((word,))
+        for synonym in sorted(synonyms.get(_key(word), ())):
+            for alternative in (
+                chinese_alternatives(synonym)
+                if is_chinese(synonym) and len(runs(synonym)) == 1
+                else phrase_alternatives(synonym)
+            ):
+                group.add(alternative)
+        if (
+            not chinese
+            and word.isalpha()
+            and len(word) >= SPELLING_MIN_LENGTH
+            and word not in known
+        ):
+            for suggestion in similar_terms(word):
+                group.add((suggestion,))
+        groups.append(group)
+    return groups
+
+
+def trigrams(word: str) -> set[str]:
+    """The trigrams pg_trgm takes of one word: padded by two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's ``similarity`` of two single words: shared over all trigrams."""
+    first, second = trigrams(a), trigrams(b)
+    return len(first & second) / len(first | second)
+
+
+def similar_terms(word: str) -> list[str]:
+    """The catalogue's words spelt most like ``word``, most similar first."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM pilot_products_searchterm "
+                "WHERE term %% %s AND similarity(term, %s) >= %s "
+                "ORDER BY similarity(term, %s) DESC, term LIMIT %s",
+                [word, word, SPELLING_MIN_SIMILARITY, word, SPELLING_SUGGESTIONS],
+            )
+            return [term for (term,) in cursor.fetchall()]
+    scored = [
+        (score, term)
+        for term in SearchTerm.objects.values_list("term", flat=True).iterator()
+        if (score := trigram_similarity(word, term)) >= SPELLING_MIN_SIMILARITY
+    ]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [term for _score, term in scored[:SPELLING_SUGGESTIONS]]
+
+
+def _tsquery(groups: list[Group]) -> str:
+    def quoted(term: str) -> str:
+        if term.endswith(PREFIX):
+            return "'" + term[: -len(PREFIX)] + "':*"
+        return "'" + term + "'"
+
+    return " & ".join(
+        "("
+        + " | ".join(
+            "(" + " & ".join(quoted(t) for t in alternative) + ")"
+            for alternative in group.alternatives
+        )
+        + ")"
+        for group in groups
+    )
+
+
+def _fts5_query(groups: list[Group]) -> str:
+    def quoted(term: str) -> str:
+        if term.endswith(PREFIX):
+            return '"' + term[: -len(PREFIX)] + '"*'
+        return '"' + term + '"'
+
+    return " AND ".join(
+        "("
+        + " OR ".join(
+            "(" + " AND ".join(quoted(t) for t in alternative) + ")"
+            for alternative in group.alternatives
+        )
+        + ")"
+        for group in groups
+    )
+
+
+def matching_ids(groups: list[Group]) -> RawSQL:
+    """A subquery of the ids of listings whose terms match every group."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT listing_id FROM pilot_products_listingsearchdocument "
+            "WHERE array_to_tsvector(string_to_array(terms, ' ')) @@ %s::tsquery",
+            [_tsquery(groups)],
+        )
+    return RawSQL(
+        "SELECT rowid FROM pilot_products_listing_fts "
+        "WHERE pilot_products_listing_fts MATCH %s",
+        [_fts5_query(groups)],
+    )
+
+
+def title_relevance(groups: list[Group]):
+    """How many of the groups the listing's own title and brand match."""
+
+    def in_title(alternative: Alternative) -> Q:
+        found = Q()
+        for term in alternative:
+            pattern = (
+                f" {term[: -len(PREFIX)]}" if term.endswith(PREFIX) else f" {term} "
+            )
+            found &= Q(search_document__title_terms__contains=pattern)
+        return found
+
+    score = Value(0)
+    for group in groups:
+        matched = Q()
+        for alternative in group.alternatives:
+            matched |= in_title(alternative)
+        score = score + Case(
+            When(matched, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    return score
+
+
+def search(listings: QuerySet[Listing], text: str) -> QuerySet[Listing]:
+    """Keep the listings matching ``text``; annotate ``relevance`` to order by.
+
+    ``text`` must have passed ``validate_search_query``. A query with no words keeps
+    every listing, with relevance 0.
+    """
+    groups = parse_query(text)
+    if not groups:
+        return listings.annotate(relevance=Value(0, output_field=IntegerField()))
+    return listings.filter(pk__in=matching_ids(groups)).annotate(
+        relevance=title_relevance(groups)
+    )
+
+
+RELEVANCE_ORDER = ("-relevance", "-created_at", "-pk")
