@@ -150,7 +150,9 @@ def parse_query(text: str) -> list[Group]:
         return []
     synonyms = synonym_map()
     latin = [word for word, chinese in words if not chinese and word.isalpha()]
-    known = set(SearchTerm.objects.filter(term__in=latin).values_list("term", flat=True))
+    known = set(
+        SearchTerm.objects.filter(term__in=latin).values_list("term", flat=True)
+    )
     groups = []
     for word, chinese in words:
         group = Group(word)

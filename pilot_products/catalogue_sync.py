@@ -70,9 +70,13 @@ def bump_generation() -> None:
 def refresh_visibility(listings) -> int:
     """Write ``visibility_rule`` onto these listings' ``is_public``; return the changes."""
     shown = (
-        listings.filter(is_public=False).filter(visibility_rule()).update(is_public=True)
+        listings.filter(is_public=False)
+        .filter(visibility_rule())
+        .update(is_public=True)
     )
     hidden = (
-        listings.filter(is_public=True).exclude(visibility_rule()).update(is_public=False)
+        listings.filter(is_public=True)
+        .exclude(visibility_rule())
+        .update(is_public=False)
     )
     return shown + hidden

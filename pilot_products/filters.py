@@ -222,7 +222,9 @@ class CatalogueFilter(django_filters.FilterSet):
         searching = bool(data.get("q", "").strip())
         sort = data.get("sort") if self.data.get("sort") else None
         if sort == RELEVANCE or (sort is None and searching):
-            return queryset.order_by(*(RELEVANCE_ORDER if searching else SORTS[DEFAULT_SORT]))
+            return queryset.order_by(
+                *(RELEVANCE_ORDER if searching else SORTS[DEFAULT_SORT])
+            )
         return queryset.order_by(*SORTS[sort or DEFAULT_SORT])
 
 

@@ -310,7 +310,8 @@ class ListingQuerySet(models.QuerySet):
     def breaking_visibility_rule(self):
         """Listings whose ``is_public`` flag disagrees with the rule (should be none)."""
         return self.filter(
-            Q(is_public=True) & ~visibility_rule() | Q(is_public=False) & visibility_rule()
+            Q(is_public=True) & ~visibility_rule()
+            | Q(is_public=False) & visibility_rule()
         )
 
     def for_wholesaler(self, wholesaler):
