@@ -28,6 +28,7 @@ from pilot_products.search_terms import (
     bigrams,
     is_chinese,
     normalise,
+    pinyin_forms,
     runs,
     segmenter,
     singular,
@@ -40,6 +41,9 @@ MSG_QUERY_TOO_LONG = _(
 )
 MSG_QUERY_TOO_MANY_WORDS = _(
     "Search for at most %(limit)d words at a time; this search has %(count)d."
+)
+MSG_SYNONYM_TWO_WORDS = _(
+    "List at least two words that mean the same goods, separated by commas."
 )
 #: Spelling suggestions: words at least this long, at least this similar, this many.
 SPELLING_MIN_LENGTH = 4
@@ -68,6 +72,20 @@ def synonym_words(text: str) -> list[str]:
     return list(dict.fromkeys(word for word in words if word))
 
 
+def validate_synonym_words(text: str) -> None:
+    """A synonym row names at least two words, none longer than a search may be."""
+    words = synonym_words(text)
+    if len(words) < 2:
+        raise ValidationError(
+            {"words": MSG_SYNONYM_TWO_WORDS}, code="synonym_two_words"
+        )
+    for word in words:
+        try:
+            validate_search_query(word)
+        except ValidationError as error:
+            raise ValidationError({"words": error.messages}) from error
+
+
 def synonym_map() -> dict[str, set[str]]:
     """Return each word staff listed with the other words of its rows (one query)."""
     found: dict[str, set[str]] = {}
@@ -75,6 +93,11 @@ def synonym_map() -> dict[str, set[str]]:
         words = synonym_words(text)
         for word in words:
             found.setdefault(_key(word), set()).update(w for w in words if w != word)
+            if is_chinese(word) and len(runs(word)) == 1:
+                # Typed in pinyin (tongche for 童车): the row's words, this one too.
+                spelt = pinyin_forms(word)[:1]
+                for pinyin in spelt:
+                    found.setdefault(pinyin, set()).update(words)
     return found
 
 
@@ -113,11 +136,19 @@ def phrase_alternatives(text: str) -> list[Alternative]:
     return [tuple(dict.fromkeys(terms))] if terms else []
 
 
-def query_words(text: str) -> list[tuple[str, bool]]:
-    """The words of a query, each with whether it is Chinese."""
+def query_words(
+    text: str, keep: frozenset[str] = frozenset()
+) -> list[tuple[str, bool]]:
+    """The words of a query, each with whether it is Chinese.
+
+    A run of Chinese characters is cut into words by jieba, unless it is one of the
+    words in ``keep`` (the synonyms staff listed: 卷发棒 stays whole).
+    """
     words: list[tuple[str, bool]] = []
     for run in runs(text):
-        if is_chinese(run):
+        if is_chinese(run) and run in keep:
+            words.append((run, True))
+        elif is_chinese(run):
             words += [(word, True) for word in segmenter().cut(run) if word.strip()]
         elif run.isdigit():
             words.append((run, False))
@@ -145,10 +176,10 @@ def validate_search_query(text: str) -> None:
 
 def parse_query(text: str) -> list[Group]:
     """Read a query into groups (synonyms: one query; spellings: one per odd word)."""
-    words = query_words(text)
+    synonyms = synonym_map()
+    words = query_words(text, keep=frozenset(synonyms))
     if not words:
         return []
-    synonyms = synonym_map()
     latin = [word for word, chinese in words if not chinese and word.isalpha()]
     known = set(
         SearchTerm.objects.filter(term__in=latin).values_list("term", flat=True)

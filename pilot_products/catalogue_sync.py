@@ -50,6 +50,9 @@ def catalogue_changed(
         listings = Listing.objects.filter(scope)
         refresh_visibility(listings)
         search_documents.refresh(listings)
+    # Now, for reads later in this transaction; and again once committed, since a
+    # read in between may have cached what other connections still see.
+    bump_generation()
     transaction.on_commit(bump_generation)
 
 

@@ -139,7 +139,8 @@ def _root_category_counts() -> list[CategoryCount]:
         root_of[node.category.pk] = current_root
     totals: dict[int, int] = defaultdict(int)
     for product_id, count in per_product.items():
-        for root_id in {root_of[c].pk for c in product_categories[product_id]}:
+        roots = {root_of[c].pk for c in product_categories[product_id] if c in root_of}
+        for root_id in roots:
             totals[root_id] += count
     return [
         CategoryCount(node.category, totals[node.category.pk])

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from . import cbec_list, imports, pilot_lists, products, trade  # noqa: F401 - registers
+from . import (  # noqa: F401 - registers
+    cbec_list,
+    imports,
+    pilot_lists,
+    products,
+    search,
+    trade,
+)
 
 # The index shows reviewers what waits for them. It is set here because
 # django.contrib.admin comes first in INSTALLED_APPS, so an app template named

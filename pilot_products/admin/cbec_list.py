@@ -5,10 +5,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
+    PilotProduct,
     TariffLine,
 )
 from pilot_products.resources import (
@@ -25,6 +27,15 @@ class CbecCategoryAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_filter = ["parent"]
     search_fields = ["code", "name_zh", "name_en"]
     list_select_related = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Category names are in the search documents and in the option lists.
+        catalogue_changed(
+            product_ids=PilotProduct.objects.filter(
+                tariff_lines__category=obj
+            ).values_list("pk", flat=True)
+        )
 
 
 class CbecListEntryInline(admin.TabularInline):

@@ -4,6 +4,13 @@ import django.db.models.deletion
 import pilot_products.text_rules
 from django.db import migrations, models
 
+from pilot_products.roles import sync_roles
+
+
+def apply_roles(apps, schema_editor):
+    """Catalogue editors keep the search synonyms."""
+    sync_roles(apps)
+
 
 def set_visibility(apps, schema_editor):
     """Write the visibility rule onto every listing (the rule of models.trade)."""
@@ -151,4 +158,5 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('is_public', True)), fields=['wholesaler', 'pilot_product', 'unit_price', 'id'], name='listing_public_wholesaler_idx'),
         ),
         migrations.RunPython(create_search_index, drop_search_index),
+        migrations.RunPython(apply_roles, migrations.RunPython.noop),
     ]

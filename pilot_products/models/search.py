@@ -82,3 +82,8 @@ class SearchSynonym(models.Model):
 
     def __str__(self) -> str:
         return self.words
+
+    def clean(self) -> None:
+        from pilot_products.catalogue_search import validate_synonym_words
+
+        validate_synonym_words(self.words)
