@@ -7,6 +7,8 @@ and reports hit@20 (a listing of a must-find product among the first 20) and
 precision@20 (the share of the first 20 that are of a must-find product).
 """
 
+import sys
+
 import pytest
 
 from pilot_products.catalogue_search import RELEVANCE_ORDER, search
@@ -160,14 +162,10 @@ def test_judged_queries_find_what_buyers_mean(catalogue, capsys):
         (brand, lambda listing, brand=brand: listing.brand.lower() == brand.lower())
         for brand in BRANDS
     ]
+    line_products = {code: products_with_line(code) for code in CODES}
     cases += [
-        (
-            code,
-            lambda listing, codes=products_with_line(code): (
-                listing.pilot_product.code in codes
-            ),
-        )
-        for code in CODES
+        (code, lambda listing, codes=codes: listing.pilot_product.code in codes)
+        for code, codes in line_products.items()
     ]
     assert len(cases) >= 60
     results = {query: judge(query, right) for query, right in cases}
@@ -175,9 +173,9 @@ def test_judged_queries_find_what_buyers_mean(catalogue, capsys):
     precision_at_20 = sum(p for _hit, p in results.values()) / len(results)
     misses = sorted(query for query, (hit, p) in results.items() if not hit or p < 0.5)
     with capsys.disabled():
-        print(
+        sys.stdout.write(
             f"\njudged search ({len(results)} queries): hit@20 {hit_at_20:.3f}, "
-            f"precision@20 {precision_at_20:.3f}; weak: {misses}"
+            f"precision@20 {precision_at_20:.3f}; weak: {misses}\n"
         )
     assert hit_at_20 >= HIT_AT_20_MIN, misses
     assert precision_at_20 >= PRECISION_AT_20_MIN, misses
