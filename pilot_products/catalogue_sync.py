@@ -17,8 +17,8 @@ from pilot_products import search_documents
 from pilot_products.models import Listing
 from pilot_products.models.trade import visibility_rule
 
-#: Ids per statement: below SQLite's limit on bound parameters.
-CHUNK = 500
+#: Ids per statement: well below SQLite's limit on bound parameters (32,766).
+CHUNK = 2_000
 #: Shared-cache key of the catalogue's generation: every cached read of the
 #: catalogue (option lists, counts) is keyed by it, so a write retires them all.
 GENERATION_KEY = "catalogue:generation"

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from pilot_products.bulk import insert_rows
@@ -91,6 +92,33 @@ def refresh(listings: QuerySet[Listing]) -> int:
     documents = documents_of(listings)
     ids = [document.listing_id for document in documents]
     ListingSearchDocument.objects.filter(listing_id__in=ids).delete()
+    return _write(documents)
+
+
+def rebuild_all(batch: int = 20_000, progress=None) -> int:
+    """Rewrite every listing's document, streaming (a bulk load, a changed formula)."""
+    table = connection.ops.quote_name(ListingSearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table}")
+        else:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted name
+    rows = Listing.objects.order_by("pk").values(*LISTING_FIELDS)
+    written = 0
+    pending: list[dict] = []
+    for row in rows.iterator(chunk_size=batch):
+        pending.append(row)
+        if len(pending) == batch:
+            written += _write(build(pending))
+            pending = []
+            if progress:
+                progress(written)
+    if pending:
+        written += _write(build(pending))
+    return written
+
+
+def _write(documents: list[Document]) -> int:
     insert_rows(
         ListingSearchDocument,
         ("listing", "terms", "title_terms"),

@@ -115,3 +115,11 @@ def test_suspended_wholesaler_import_hides_listings(listing):
     assert not result.errors, result.errors
     assert not public(listing)
     check()
+
+
+def test_rebuild_rewrites_every_flag_and_document(listing):
+    Listing.objects.filter(pk=listing.pk).update(is_public=False)
+    ListingSearchDocument.objects.all().delete()
+    assert "1 flags changed, 1 search documents" in check("--rebuild")
+    assert public(listing) and "积木" in terms(listing)
+    check()

@@ -14,6 +14,7 @@ import pytest
 from pilot_products.catalogue_search import RELEVANCE_ORDER, search
 from pilot_products.demo_data import seed_demo
 from pilot_products.models import Listing, TariffLine
+from pilot_products.reference_data import load_reference_data
 
 HIT_AT_20_MIN = 0.90
 PRECISION_AT_20_MIN = 0.80
@@ -120,15 +121,10 @@ BRANDS = ["sakura", "klarwerk", "Maison Clair", "bellavita", "harimau", "savanna
 CODES = ["9503", "8509", "8516", "3401", "95030060", "8510"]
 
 
-@pytest.fixture(scope="module")
-def catalogue(django_db_setup, django_db_blocker):
-    from pilot_products.reference_data import load_reference_data
-
-    with django_db_blocker.unblock():
-        load_reference_data()
-        seed_demo(wholesalers=12, listings=1_400, seed=3)
-        yield
-        Listing.objects.all().delete()
+@pytest.fixture
+def catalogue(db):
+    load_reference_data()
+    seed_demo(wholesalers=12, listings=1_400, seed=3)
 
 
 def first_20(query: str) -> list[Listing]:
@@ -152,7 +148,6 @@ def products_with_line(prefix: str) -> set[str]:
     ) - {None}
 
 
-@pytest.mark.django_db
 def test_judged_queries_find_what_buyers_mean(catalogue, capsys):
     cases = [
         (query, lambda listing, codes=codes: listing.pilot_product.code in codes)
@@ -179,11 +174,7 @@ def test_judged_queries_find_what_buyers_mean(catalogue, capsys):
         )
     assert hit_at_20 >= HIT_AT_20_MIN, misses
     assert precision_at_20 >= PRECISION_AT_20_MIN, misses
-
-
-@pytest.mark.django_db
-def test_every_must_find_product_is_found(catalogue):
-    """Beyond the first page: no right product is missing from the matches at all."""
+    # Beyond the first page: no right product is missing from the matches at all.
     for query, codes in JUDGED:
         found = set(
             search(Listing.objects.visible_to_buyers(), query).values_list(

@@ -200,7 +200,10 @@ def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
     def build() -> dict:
         product = get_object_or_404(PilotProduct.objects.approved(), code=code)
         offers = selectors.visible_listings().filter(pilot_product=product)
-        summary = selectors.price_summary(offers)
+        # Count, lowest, median and highest scan every offer: kept until a write.
+        summary = selectors.cached_read(
+            f"price-summary:{product.pk}", lambda: selectors.price_summary(offers)
+        )
         page = paginate(
             request,
             selectors.with_price_tiers(offers.order_by("unit_price", "pk")),

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from pilot_products import search_documents
-from pilot_products.catalogue_sync import catalogue_changed
+from pilot_products.catalogue_sync import catalogue_changed, refresh_visibility
 from pilot_products.models import Listing
 
 #: Listings named in the report at most; the count is always complete.
@@ -20,8 +20,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fix", action="store_true", help="Rewrite what is out of step."
         )
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Rewrite every flag and search document without checking first "
+            "(after a bulk load that went past catalogue_changed).",
+        )
 
-    def handle(self, *args, fix=False, **options):
+    def handle(self, *args, fix=False, rebuild=False, **options):
+        if rebuild:
+            with transaction.atomic():
+                changed = refresh_visibility(Listing.objects.all())
+                written = search_documents.rebuild_all(
+                    progress=lambda done: self.stdout.write(f"  documents: {done:,}")
+                )
+            self.stdout.write(
+                f"Rebuilt: {changed:,} flags changed, {written:,} search documents."
+            )
+            return
         drifted = list(
             Listing.objects.breaking_visibility_rule()
             .order_by("pk")
