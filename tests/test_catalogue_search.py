@@ -105,7 +105,18 @@ def test_an_overlong_search_is_refused_with_a_clear_message(client, toys):
 
 
 def test_too_many_words_are_refused_in_chinese_too(client, toys):
-    words = ["red", "blue", "green", "black", "white", "pink", "grey", "brown", "gold", "silver"]
+    words = [
+        "red",
+        "blue",
+        "green",
+        "black",
+        "white",
+        "pink",
+        "grey",
+        "brown",
+        "gold",
+        "silver",
+    ]
     query = " ".join(words[: MAX_QUERY_WORDS + 1])
     client.cookies["django_language"] = "zh-hans"
     response = client.get(BROWSE, {"q": query})
