@@ -23,8 +23,10 @@ setup: install
 	$(BIN)/python manage.py catalogue_check --fix
 	$(BIN)/python manage.py create_demo_accounts
 
+# The development server with a background worker beside it (imports are jobs);
+# Ctrl+C stops both.
 run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py run_with_worker -- manage.py runserver 127.0.0.1:$(PORT)
 
 # The production configuration on this machine: DEBUG off, gunicorn, whitenoise.
 # Plain HTTP on localhost only (no TLS here), so the HTTPS redirect is off.
@@ -33,11 +35,17 @@ SERVE_ENV = DJANGO_DEBUG=0 \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_TRUSTED_PROXY_COUNT=0
 
+# No web request does long work (imports are jobs): a request still running after
+# this many seconds is stuck, and gunicorn restarts its worker.
+GUNICORN_TIMEOUT ?= 30
+
 serve: setup
 	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
-	$(SERVE_ENV) $(BIN)/gunicorn yiwu_catalog.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	$(SERVE_ENV) $(BIN)/python manage.py run_with_worker --workers $${JOB_WORKERS:-1} -- \
+		$(BIN)/gunicorn yiwu_catalog.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --timeout $(GUNICORN_TIMEOUT) \
+		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile -
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.cache import patch_cache_control
 
 from pilot_products import security_log
 from pilot_products.models import Booth, Listing, Wholesaler, WholesalerMember
@@ -62,7 +63,11 @@ def log_if_foreign_booth(request: HttpRequest, wholesaler, booth_id: str) -> boo
 
 
 class WholesalerPortalMixin(LoginRequiredMixin):
-    """Require a logged-in wholesaler user and expose ``self.wholesaler``."""
+    """Require a logged-in wholesaler user and expose ``self.wholesaler``.
+
+    Every answer is ``Cache-Control: private, no-store``: a portal page or download
+    is one wholesaler's data, never to be kept by a shared or browser cache.
+    """
 
     wholesaler: Wholesaler
 
@@ -73,4 +78,6 @@ class WholesalerPortalMixin(LoginRequiredMixin):
         if wholesaler is None:
             raise PermissionDenied("Only wholesaler users have a portal.")
         self.wholesaler = wholesaler
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response

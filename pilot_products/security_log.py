@@ -30,6 +30,8 @@ from django.db import DatabaseError
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from pilot_products.database_errors import sqlstate
+
 logger = logging.getLogger("yiwu.security")
 
 #: Longest user-supplied text written to the log; the rest is cut.
@@ -217,6 +219,17 @@ def database_unavailable(request: HttpRequest | None, error: Exception) -> dict:
         user=None,
         level=logging.ERROR,
         error=type(error).__name__,
+    )
+
+
+def database_query_refused(request: HttpRequest | None, error: Exception) -> dict:
+    """Record a query the database refused to run (it is up): a request to look at."""
+    return event(
+        "database_query_refused",
+        request,
+        level=logging.WARNING,
+        error=type(error).__name__,
+        sqlstate=sqlstate(error),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pilot_products.catalogue_sync import catalogue_generation
@@ -18,6 +18,7 @@ from pilot_products.models import (
     PilotProduct,
     PriceTier,
     Wholesaler,
+    WholesalerMember,
 )
 
 #: How long a cached catalogue read may live at most; a write retires it at once
@@ -267,9 +268,17 @@ def unconfirmed_stock_listings(wholesaler: Wholesaler) -> QuerySet[Listing]:
 
 
 def recent_listing_changes(wholesaler: Wholesaler, limit: int = 10):
-    """Return the latest history rows of the wholesaler's listings, newest first."""
+    """Return the latest history rows of the wholesaler's listings, newest first.
+
+    ``by_colleague`` says whether the change was made by one of the wholesaler's own
+    users: only their names are shown to the wholesaler, never a staff username.
+    """
+    colleagues = WholesalerMember.objects.filter(
+        wholesaler=wholesaler, user=OuterRef("history_user")
+    )
     return (
         Listing.history.filter(wholesaler_id=wholesaler.pk)
         .select_related("history_user")
+        .annotate(by_colleague=Exists(colleagues))
         .order_by("-history_date")[:limit]
     )

@@ -29,6 +29,17 @@ def _empty_shared_cache():
 
 
 @pytest.fixture(autouse=True)
+def _import_files_in_tmp(settings, tmp_path):
+    """Keep each test's uploads and previews in its own folder, never in media/."""
+    settings.STORAGES = settings.STORAGES | {
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "imports", "allow_overwrite": True},
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_asked(settings):
     """Run tests in English; Chinese is tested where a test asks for it.
 

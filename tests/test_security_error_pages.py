@@ -1,5 +1,6 @@
 """Error pages: translated, free of technical detail, and a clean 503 without a database."""
 
+import logging
 from contextlib import contextmanager
 
 import pytest
@@ -128,3 +129,21 @@ def test_database_outage_gives_a_clean_503_and_the_site_recovers(security_events
     recovered = client.get("/")
     assert recovered.status_code == 200
     assert recovered.wsgi_request.user.username == "wholesaler-a"
+
+
+def test_a_403_is_one_log_line_without_a_traceback(faults, user_a, caplog):
+    client = _client()
+    client.force_login(user_a)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/test-forbidden/").status_code == 403
+    (denial,) = [r for r in caplog.records if r.name == "django.request"]
+    assert denial.getMessage() == "Forbidden (Permission denied): /test-forbidden/"
+    assert denial.exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+def test_a_500_keeps_its_traceback_in_the_log(faults, caplog):
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        assert _client().get("/test-crash/").status_code == 500
+    (crash,) = [r for r in caplog.records if r.name == "django.request"]
+    assert crash.exc_info is not None

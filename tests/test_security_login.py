@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import PASSWORD
+from yiwu_catalog.settings import trusted_proxy_count
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,22 @@ def test_client_address_behind_the_proxy_comes_from_x_forwarded_for(
         Client(), "/accounts/login/", "wholesaler-a", PASSWORD, "127.0.0.1"
     )
     assert response.status_code == 302
+
+
+def test_a_forged_forwarded_for_per_attempt_does_not_escape_the_lockout(
+    user_a, settings
+):
+    """Nothing in front of gunicorn: the default count trusts no header at all."""
+    settings.TRUSTED_PROXY_COUNT = trusted_proxy_count()
+    client = Client()
+    answers = [
+        client.post(
+            "/accounts/login/",
+            {"username": "wholesaler-a", "password": "wrong"},
+            REMOTE_ADDR=HALL_IP,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        ).status_code
+        for attempt in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    assert answers[-2:] == [429, 429]
+    assert AccessAttempt.objects.get().ip_address == HALL_IP

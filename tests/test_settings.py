@@ -56,3 +56,23 @@ def test_site_defaults(settings):
     assert settings.USE_TZ
     assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def _setting(name: str, **env: str) -> subprocess.CompletedProcess:
+    return _manage(
+        "shell", "-v0", "-c", f"from django.conf import settings; print(settings.{name})",
+        **env,
+    )  # fmt: skip
+
+
+def test_production_trusts_no_forwarded_for_unless_told():
+    assert _setting("TRUSTED_PROXY_COUNT", **PRODUCTION).stdout.strip() == "0"
+    behind_nginx = PRODUCTION | {"DJANGO_TRUSTED_PROXY_COUNT": "1"}
+    assert _setting("TRUSTED_PROXY_COUNT", **behind_nginx).stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5"])
+def test_a_proxy_count_that_is_not_a_count_fails_loudly(value):
+    result = _manage("check", **PRODUCTION, DJANGO_TRUSTED_PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr

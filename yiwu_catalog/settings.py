@@ -60,7 +60,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_ACCOUNTS_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a throttled password change (yiwu_catalog.admin_site).
+    "yiwu_catalog.apps.PilotAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_countries",
+    # Before pilot_products, whose admin takes the task queue's admin away again.
+    "django_tasks",
+    "django_tasks_db",
     # Before import_export: its own `manage.py import` / `export` would write any
     # model row by row past every rule; ours run through the spreadsheet engine.
     "pilot_products",
@@ -124,8 +128,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; the timeout waits out a busy writer.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so it waits its
+    # turn instead of failing when another connection (a job's heartbeat) wrote since
+    # it first read.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -167,8 +175,34 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 #: Where ``manage.py backup`` writes its archives unless told otherwise.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
+#: Where uploaded spreadsheets, their previews and rejected-rows workbooks are kept
+#: (pilot_products.spreadsheets.stored_files): every app server and worker must see
+#: the same files, so with more than one machine this is an S3-compatible bucket.
+IMPORT_STORAGE_BUCKET = os.environ.get("IMPORT_STORAGE_BUCKET", "").strip()
+if IMPORT_STORAGE_BUCKET:
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an
+    # instance role), as boto3 finds them; docs/operations.md lists the variables.
+    IMPORT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": IMPORT_STORAGE_BUCKET,
+            "location": os.environ.get("IMPORT_STORAGE_PREFIX", "imports"),
+            "endpoint_url": os.environ.get("IMPORT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("IMPORT_STORAGE_REGION") or None,
+            "addressing_style": os.environ.get("IMPORT_STORAGE_ADDRESSING_STYLE")
+            or None,
+            "default_acl": "private",
+            "file_overwrite": True,
+        },
+    }
+else:
+    IMPORT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "imports", "allow_overwrite": True},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "imports": IMPORT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -192,6 +226,19 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # Rows an import validates (and writes) at a time, all in one transaction: memory
 # for 100,000 rows stays near 300 MB instead of growing with the file.
 IMPORT_SLICE_ROWS = int(os.environ.get("IMPORT_SLICE_ROWS", "10000"))
+# Background jobs (imports) on Django's Tasks API. The queue lives in the project's
+# database, so any number of `manage.py db_worker` processes on any machine take jobs
+# from it; docs/operations.md says how to move to another backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A running import renews its record's heartbeat this often (it also carries the
+# rows done to the progress page); a record silent for the lease is interrupted.
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("IMPORT_HEARTBEAT_SECONDS", "1"))
+IMPORT_LEASE_SECONDS = float(os.environ.get("IMPORT_LEASE_SECONDS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -212,10 +259,26 @@ SESSION_STAFF_IDLE_TIMEOUT = 60 * int(
 )
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+
+def trusted_proxy_count() -> int:
+    """Read ``DJANGO_TRUSTED_PROXY_COUNT``: 0 unless set, and never a guess.
+
+    0 trusts no ``X-Forwarded-For``. Any count above the number of proxies really in
+    front of gunicorn lets a client forge its address on every attempt, which defeats
+    the login lockout and the security log, so the count must be set, not assumed.
+    """
+    value = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            "DJANGO_TRUSTED_PROXY_COUNT must be a whole number of proxies "
+            "(0 when gunicorn faces clients; see docs/operations.md)."
+        )
+    return int(value)
+
+
 #: Reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
-TRUSTED_PROXY_COUNT = int(
-    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
-)
+TRUSTED_PROXY_COUNT = trusted_proxy_count()
 # The load balancer may probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
@@ -270,6 +333,11 @@ SECURITY_LOG_FILE = os.environ.get("DJANGO_SECURITY_LOG_FILE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "omit_traceback_of_denials": {
+            "()": "pilot_products.log_filters.OmitTracebackOfDenials"
+        },
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         # Security events are already JSON lines (pilot_products.security_log).
@@ -293,6 +361,7 @@ LOGGING = {
     },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["omit_traceback_of_denials"]},
         "yiwu.security": {
             "handlers": ["security"],
             "level": "INFO",

@@ -1,6 +1,7 @@
 """URL configuration: admin, accounts, language switch and the app's pages."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,10 @@ admin.site.index_title = _("Pilot administration")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Log in and out only: no mail is configured, so there is no password reset, and
+    # passwords change in the portal or the admin, where the lockout guards them.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pilot_products.urls")),
 ]

@@ -12,7 +12,7 @@ from .catalogue import (
     ReviewStatus,
     TariffLine,
 )
-from .imports import ImportOutcome, ImportRecord
+from .imports import ImportOutcome, ImportRecord, ImportState
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .trade import (
     Booth,
@@ -32,6 +32,7 @@ __all__ = [
     "CbecListEntry",
     "ImportOutcome",
     "ImportRecord",
+    "ImportState",
     "Listing",
     "ListingSearchDocument",
     "ListingStatus",

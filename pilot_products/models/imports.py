@@ -1,4 +1,11 @@
-"""The audit record every spreadsheet import leaves behind."""
+"""The record every spreadsheet import leaves behind, which is also its job's record.
+
+A web import runs as a background job (``pilot_products.jobs``): its record is
+created queued when the upload is accepted, then a worker moves it through reading,
+checking and writing to done or failed, updating the rows done as it goes. A worker
+renews ``heartbeat_at`` while it runs; a record whose heartbeat stopped (the worker
+was killed, the machine restarted) is marked interrupted and may be retried.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +17,34 @@ class ImportOutcome(models.TextChoices):
     IMPORTED = "imported", _("imported")
     REJECTED = "rejected", _("rejected")
     FAILED = "failed", _("failed")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("waiting for a worker")
+    READING = "reading", _("reading the file")
+    CHECKING = "checking", _("checking the rows")
+    WRITING = "writing", _("writing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
+#: States in which a worker holds the record (and must keep its heartbeat going).
+RUNNING_STATES = (ImportState.READING, ImportState.CHECKING, ImportState.WRITING)
+#: States a user may retry from: the stored file is imported again from scratch.
+RETRY_STATES = (ImportState.INTERRUPTED, ImportState.FAILED)
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(state__in=RUNNING_STATES)
+
+    def unfinished(self):
+        return self.filter(state__in=(ImportState.QUEUED, *RUNNING_STATES))
+
+    def for_owner(self, user, wholesaler=None):
+        """The records ``user`` started (for the portal: as ``wholesaler``)."""
+        return self.filter(user=user, wholesaler=wholesaler)
 
 
 class ImportRecord(models.Model):
@@ -45,9 +80,29 @@ class ImportRecord(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rows_invalid = models.PositiveIntegerField(_("invalid"), default=0)
     outcome = models.CharField(
-        _("outcome"), max_length=10, choices=ImportOutcome.choices
+        _("outcome"), max_length=10, choices=ImportOutcome.choices, blank=True
     )
     message = models.TextField(_("message"), blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=ImportState.choices,
+        default=ImportState.DONE,
+        db_index=True,
+    )
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    #: Names the stored upload (``spreadsheets.stored_files``) a job reads and retries.
+    upload_token = models.CharField(_("upload"), max_length=64, blank=True)
+    #: Claims so far: a worker's writes only count while its claim is the latest.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(
+        _("worker"), max_length=200, blank=True, help_text=_("host:process id.")
+    )
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -56,3 +111,15 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.resource} {self.file_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in RUNNING_STATES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state not in (ImportState.QUEUED, *RUNNING_STATES)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in RETRY_STATES and bool(self.upload_token)

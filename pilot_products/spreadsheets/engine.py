@@ -4,7 +4,10 @@ The file is read and checked whole, then its rows go through in slices: each
 slice's cells are parsed strictly, what the rules need for it is fetched at once,
 and every row is validated like a form would. Only a file without a single invalid
 row is written, in one transaction, in batches, with history. Every run, dry or
-real, leaves an ImportRecord.
+real, leaves an ImportRecord: a job's run moves the record it was given through its
+states (``pilot_products.jobs``), a run from the command line makes its own, and
+both keep its heartbeat and progress going. A real import's record is finished in
+the transaction that writes its rows, so the two are committed (or lost) together.
 """
 
 import hashlib
@@ -16,12 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from pilot_products import security_log
-from pilot_products.models import ImportOutcome, ImportRecord
+from pilot_products.jobs import leases
+from pilot_products.models import ImportOutcome, ImportRecord, ImportState
 
 from .columns import MSG_EMPTY_HEADER, column_letter, match_headers
 from .reading import FileRejected, Table, read_table
@@ -41,7 +46,13 @@ MSG_NOTHING_WRITTEN = ngettext_lazy(
     "count",
 )
 
+MSG_CRASHED = _("The import failed unexpectedly, so nothing was written. (%(error)s)")
+
 Progress = Callable[[str, int, int], None]
+
+
+class ClaimLost(Exception):
+    """The record was declared interrupted while this run still held it."""
 
 
 def _slice_rows() -> int:
@@ -87,6 +98,8 @@ class ImportResult:
     record: ImportRecord | None = None
     #: What the import changed besides its own rows (e.g. products flagged for review).
     notices: list[str] = field(default_factory=list)
+    #: Whether the record has its outcome (a real import's is written with its rows).
+    finished: bool = False
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -112,10 +125,6 @@ class ImportResult:
         return not self.errors
 
 
-def _no_progress(_stage: str, _done: int, _total: int) -> None:
-    return None
-
-
 def run_import(
     resource: str,
     *,
@@ -126,26 +135,46 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     request=None,
+    record: ImportRecord | None = None,
 ) -> ImportResult:
     """Check, validate and (unless ``dry_run`` or invalid) write a whole file.
 
+    ``record`` is the job's claimed record; without one the run makes its own.
     Every run goes to the security log; ``request`` (when there is one) gives the
     client's address and path.
     """
-    report = progress or _no_progress
     result = ImportResult(
         resource=resource,
         file_name=file_name,
         sha256=hashlib.sha256(data).hexdigest(),
         dry_run=dry_run,
     )
+    if record is None:
+        record = _start_record(result, user, wholesaler)
+    result.record = record
     try:
-        table = read_table(file_name, data)
+        with leases.Heartbeat(record) as heartbeat:
+            _run(result, data, user, wholesaler, request, heartbeat, progress)
+    except BaseException as error:
+        _finish_failed(record, error)
+        raise
+    security_log.import_recorded(record, request=request)
+    return result
+
+
+def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
+    def report(stage: str, done: int, total: int) -> None:
+        heartbeat.report(stage, done, total)
+        if progress is not None:
+            progress(stage, done, total)
+
+    try:
+        table = read_table(result.file_name, data)
     except FileRejected as rejected:
         result.errors.append(RowError(None, "", str(rejected.message)))
         security_log.upload_rejected(
             request,
-            file_name=file_name,
+            file_name=result.file_name,
             reason=str(rejected.message),
             size=len(data),
             user=user if request is None else security_log.FROM_REQUEST,
@@ -156,9 +185,8 @@ def run_import(
         result.outcome = _outcome(result)
     if result.errors and not result.message:
         result.message = result.errors[0].message
-    result.record = _record(result, user, wholesaler)
-    security_log.import_recorded(result.record, request=request)
-    return result
+    if not result.finished:
+        _finish(result)
 
 
 def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> None:
@@ -207,6 +235,14 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                     transaction.set_rollback(True)
             elif writing:
                 result.notices = spec.after_write(user)
+                result.outcome = ImportOutcome.IMPORTED
+                if not _finish(result):
+                    raise ClaimLost
+    except ClaimLost:
+        result.finished = True
+        result.outcome = ImportOutcome.FAILED
+        result.message = str(leases.MSG_INTERRUPTED)
+        result.errors.append(RowError(None, "", result.message))
     except DatabaseError as error:
         if not writing:
             raise
@@ -307,21 +343,67 @@ class _RowChecker:
         self.result.rejected_rows.append((row_number, cells, messages))
 
 
-def _record(result: ImportResult, user, wholesaler) -> ImportRecord:
+def _start_record(result: ImportResult, user, wholesaler) -> ImportRecord:
+    """A record for a run that no job claimed for it (the command line, tests)."""
+    now = timezone.now()
     return ImportRecord.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         resource=result.resource,
         wholesaler=wholesaler,
         file_name=result.file_name[:255],
         sha256=result.sha256,
-        file_format=result.file_format,
-        encoding=result.encoding,
         dry_run=result.dry_run,
-        rows_total=result.rows_total,
-        rows_new=result.rows_new,
-        rows_updated=result.rows_updated,
-        rows_unchanged=result.rows_unchanged,
-        rows_invalid=result.rows_invalid,
-        outcome=result.outcome,
-        message=result.message[:2000],
+        state=ImportState.READING,
+        attempts=1,
+        worker=leases.worker_name(),
+        heartbeat_at=now,
+        started_at=now,
     )
+
+
+def _finish(result: ImportResult) -> bool:
+    """Write the outcome to the record, if this run's claim still holds it."""
+    record = result.record
+    now = timezone.now()
+    fields = {
+        "state": (
+            ImportState.FAILED
+            if result.outcome == ImportOutcome.FAILED
+            else ImportState.DONE
+        ),
+        "file_format": result.file_format,
+        "encoding": result.encoding,
+        "rows_total": result.rows_total,
+        "rows_done": result.rows_total,
+        "rows_new": result.rows_new,
+        "rows_updated": result.rows_updated,
+        "rows_unchanged": result.rows_unchanged,
+        "rows_invalid": result.rows_invalid,
+        "outcome": result.outcome,
+        "message": result.message[:2000],
+        "heartbeat_at": now,
+        "finished_at": now,
+    }
+    updated = leases.mine(record).update(**fields)
+    if updated:
+        for name, value in fields.items():
+            setattr(record, name, value)
+    result.finished = True
+    return bool(updated)
+
+
+def _finish_failed(record: ImportRecord, error: BaseException) -> None:
+    """A run that raised (a bug, a lost database) leaves a failed record, not a
+    running one; a killed process gets here never, and the lease handles it."""
+    message = str(MSG_CRASHED % {"error": type(error).__name__})
+    try:
+        if leases.mine(record).update(
+            state=ImportState.FAILED,
+            outcome=ImportOutcome.FAILED,
+            message=message,
+            finished_at=timezone.now(),
+        ):
+            record.state, record.outcome = ImportState.FAILED, ImportOutcome.FAILED
+            record.message = message
+    except DatabaseError:
+        pass

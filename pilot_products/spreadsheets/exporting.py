@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .escaping import ESCAPE_PREFIX, FORMULA_FIRST, escape_formula
 from .specs import Spec
@@ -147,20 +148,25 @@ def export_response(
     queryset=None,
     keys: Sequence[str] | None = None,
 ):
-    """An HTTP download: CSV streamed as it is produced, XLSX from a spooled file."""
+    """An HTTP download: CSV streamed as it is produced, XLSX from a spooled file.
+
+    Never kept by a browser or proxy cache: an export is one user's view of the data.
+    """
     if file_format == "csv":
         headers, rows = export_table(spec, queryset, keys)
         response = StreamingHttpResponse(
             csv_chunks(headers, rows), content_type=CSV_CONTENT_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    export_file(spec, spooled, "xlsx", queryset, keys)
-    spooled.seek(0)
-    return FileResponse(
-        spooled,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    else:
+        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+        export_file(spec, spooled, "xlsx", queryset, keys)
+        spooled.seek(0)
+        response = FileResponse(
+            spooled,
+            as_attachment=True,
+            filename=f"{filename}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -4,14 +4,18 @@ The templates extend ``errors/layout.html``, which needs neither the session nor
 user, so a page can still be drawn when the database is unreachable.
 """
 
+import logging
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
 from pilot_products import security_log
+from pilot_products.database_errors import DatabaseTrouble, classify
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a client should wait before retrying while the database is away.
 DATABASE_RETRY_AFTER = 30
@@ -36,14 +40,22 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Answer 503 when the database is away (it will come back), else 500."""
+    """Answer 503 when the database is away or busy (it will come back), 400 when it
+    refused this request's query, else 500."""
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if not isinstance(error, OperationalError | InterfaceError | DataError):
+        return _page("500.html", 500)
+    trouble = classify(error)
+    if trouble is DatabaseTrouble.REFUSED:
+        security_log.database_query_refused(request, error)
+        return _page("400.html", 400)
+    if trouble is DatabaseTrouble.DOWN:
         security_log.database_unavailable(request, error)
-        response = _page("503.html", 503)
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
-        return response
-    return _page("500.html", 500)
+    else:
+        logger.warning("Database busy: %s answered 503.", request.path)
+    response = _page("503.html", 503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

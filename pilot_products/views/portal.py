@@ -1,7 +1,6 @@
 """The wholesaler portal: every lookup is scoped to the user's own wholesaler."""
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -14,6 +13,7 @@ from pilot_products.access import WholesalerPortalMixin
 from pilot_products.filters import PortalListingFilter
 from pilot_products.forms import ListingForm, PriceTierFormSet
 from pilot_products.models import Listing
+from pilot_products.passwords import ThrottledPasswordChangeView
 from pilot_products.services import listings as listing_services
 from pilot_products.views.catalogue import page_size, paginate, query_without
 
@@ -193,7 +193,7 @@ class ListingActionView(PortalPage, View):
         return reverse("pilot_products:portal-listings")
 
 
-class PasswordChangeView(PortalPage, auth_views.PasswordChangeView):
+class PasswordChangeView(PortalPage, ThrottledPasswordChangeView):
     template_name = "pilot_products/portal/password_change.html"
     success_url = reverse_lazy("pilot_products:portal-dashboard")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pilot_products.jobs import leases
 from pilot_products.models import ImportOutcome
 from pilot_products.spreadsheets.engine import run_import
 from pilot_products.spreadsheets.specs import SPECS
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        # An earlier run killed half-way is marked interrupted (nothing of it stayed).
+        leases.reap_abandoned()
         started = time.monotonic()
         result = run_import(
             resource,

@@ -84,7 +84,7 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0007_doors_rules_and_constraint_messages'),
+        ('pilot_products', '0008_import_jobs'),
     ]
 
     operations = [
