@@ -14,7 +14,7 @@ from django_countries import countries
 from pilot_products import selectors
 from pilot_products.catalogue_search import (
     MAX_QUERY_LENGTH,
-    RELEVANCE_ORDER,
+    Matches,
     search,
     validate_search_query,
 )
@@ -192,7 +192,9 @@ class CatalogueFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset, _name, value):
-        return search(queryset, value)
+        matches = search(queryset, value)
+        self.title_condition = matches.title
+        return matches.listings
 
     def filter_category(self, queryset, _name, value):
         category_ids = selectors.category_with_descendants(value)
@@ -207,9 +209,13 @@ class CatalogueFilter(django_filters.FilterSet):
         # Sorting is applied once in ``qs`` so the default sort holds without a value.
         return queryset
 
+    #: What ranks a search's matches first (title matches), set by ``filter_search``.
+    title_condition = None
+
     @property
     def qs(self):
-        """Filtered and sorted; a search without a chosen sort puts the best first.
+        """Filtered and sorted (a search by best match sorts newest first here, and
+        ``results`` puts the title matches first).
 
         A query that fails its bound (length, words) finds nothing: the form says why.
         """
@@ -218,14 +224,27 @@ class CatalogueFilter(django_filters.FilterSet):
             return queryset.order_by(*SORTS[DEFAULT_SORT])
         if "q" in self.form.errors:
             return queryset.none()
-        data = self.form.cleaned_data
-        searching = bool(data.get("q", "").strip())
-        sort = data.get("sort") if self.data.get("sort") else None
-        if sort == RELEVANCE or (sort is None and searching):
-            return queryset.order_by(
-                *(RELEVANCE_ORDER if searching else SORTS[DEFAULT_SORT])
-            )
-        return queryset.order_by(*SORTS[sort or DEFAULT_SORT])
+        return queryset.order_by(*SORTS[self.sort_in_effect()])
+
+    def sort_in_effect(self) -> str:
+        """The sort in effect: the one asked for, else best match when searching."""
+        if self.is_bound and self.form.is_valid() and self.data.get("sort"):
+            chosen = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        else:
+            searching = self.is_bound and bool(self.data.get("q", "").strip())
+            chosen = RELEVANCE if searching else DEFAULT_SORT
+        return DEFAULT_SORT if chosen == RELEVANCE else chosen
+
+    def best_match_first(self) -> bool:
+        chosen = self.data.get("sort") if self.is_bound else None
+        return self.title_condition is not None and chosen in (None, "", RELEVANCE)
+
+    def results(self):
+        """The listings to page through: best match first when that is the sort."""
+        listings = self.qs
+        if self.best_match_first():
+            return Matches(listings, self.title_condition).ranked(SORTS[DEFAULT_SORT])
+        return listings
 
 
 PORTAL_ATTENTION_CHOICES = [

@@ -97,12 +97,11 @@ def refresh(listings: QuerySet[Listing]) -> int:
 
 def rebuild_all(batch: int = 20_000, progress=None) -> int:
     """Rewrite every listing's document, streaming (a bulk load, a changed formula)."""
+    # DELETE, not TRUNCATE: PostgreSQL refuses TRUNCATE while the transaction holds
+    # deferred foreign-key checks of rows it wrote (SQLite's triggers need it too).
     table = connection.ops.quote_name(ListingSearchDocument._meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {table}")
-        else:
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted name
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted name
     rows = Listing.objects.order_by("pk").values(*LISTING_FIELDS)
     written = 0
     pending: list[dict] = []

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from pilot_products.catalogue_search import RELEVANCE_ORDER, search
+from pilot_products.catalogue_search import search
 from pilot_products.demo_data import seed_demo
 from pilot_products.models import Listing, TariffLine
 from pilot_products.reference_data import load_reference_data
@@ -128,10 +128,9 @@ def catalogue(db):
 
 
 def first_20(query: str) -> list[Listing]:
-    listings = search(Listing.objects.visible_to_buyers(), query)
-    return list(
-        listings.order_by(*RELEVANCE_ORDER).select_related("pilot_product")[:20]
-    )
+    matches = search(Listing.objects.visible_to_buyers(), query)
+    matches.listings = matches.listings.select_related("pilot_product")
+    return matches.ranked()[0:20]
 
 
 def judge(query: str, right) -> tuple[bool, float]:
@@ -177,7 +176,7 @@ def test_judged_queries_find_what_buyers_mean(catalogue, capsys):
     # Beyond the first page: no right product is missing from the matches at all.
     for query, codes in JUDGED:
         found = set(
-            search(Listing.objects.visible_to_buyers(), query).values_list(
+            search(Listing.objects.visible_to_buyers(), query).listings.values_list(
                 "pilot_product__code", flat=True
             )
         )

@@ -166,12 +166,14 @@ def browse(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
         filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
         per_page = page_size(request)
-        listings = filterset.qs
         # Counting every match costs a scan; past the cap the page says "1,000+" and
         # pages through the first 1,000 only (a later page answers the last one).
-        counted = selectors.capped_count(listings)
+        counted = selectors.capped_count(filterset.qs)
         page = paginate(
-            request, listings, per_page, count=min(counted, selectors.COUNT_CAP)
+            request,
+            filterset.results(),
+            per_page,
+            count=min(counted, selectors.COUNT_CAP),
         )
         return {
             "filter": filterset,
