@@ -41,6 +41,9 @@ def main() -> None:
             assert response.status_code == 200, (path, response.status_code)
             counts.append(len(captured.captured_queries))
             for query in captured.captured_queries:
+                # A server-side cursor's DECLARE is timed apart from its FETCHes.
+                if query["sql"].startswith("DECLARE"):
+                    continue
                 if float(query["time"]) > slowest[0]:
                     slowest = (float(query["time"]), query["sql"])
         entry = {"queries": statistics.median(counts) if counts else 0}
