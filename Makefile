@@ -36,8 +36,11 @@ SERVE_ENV = DJANGO_DEBUG=0 \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_TRUSTED_PROXY_COUNT=0
 
 # No web request does long work (imports are jobs): a request still running after
-# this many seconds is stuck, and gunicorn restarts its worker.
+# this many seconds is stuck, and gunicorn restarts its worker. The request line and
+# headers are capped here, the body by the upload form (IMPORT_MAX_FILE_BYTES).
 GUNICORN_TIMEOUT ?= 30
+GUNICORN_LIMITS = --limit-request-line 4094 --limit-request-fields 100 \
+	--limit-request-field_size 8190
 
 serve: setup
 	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
@@ -45,7 +48,7 @@ serve: setup
 	$(SERVE_ENV) $(BIN)/python manage.py run_with_worker --workers $${JOB_WORKERS:-1} -- \
 		$(BIN)/gunicorn yiwu_catalog.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --timeout $(GUNICORN_TIMEOUT) \
-		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile -
+		--graceful-timeout $(GUNICORN_TIMEOUT) $(GUNICORN_LIMITS) --access-logfile -
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

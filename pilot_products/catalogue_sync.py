@@ -6,6 +6,8 @@ in step with those rows (the listing's visibility and search document, the share
 page cache) is brought up to date from here, so no write path can forget a part.
 """
 
+import logging
+import secrets
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -19,9 +21,11 @@ from pilot_products.models.trade import visibility_rule
 
 #: Ids per statement: well below SQLite's limit on bound parameters (32,766).
 CHUNK = 2_000
-#: Shared-cache key of the catalogue's generation: every cached read of the
-#: catalogue (option lists, counts) is keyed by it, so a write retires them all.
+#: Shared-cache key of the catalogue's generation: every cached render and read of
+#: the catalogue is keyed by it, so a write retires them all at once, on every server.
 GENERATION_KEY = "catalogue:generation"
+
+logger = logging.getLogger(__name__)
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -50,24 +54,29 @@ def catalogue_changed(
         listings = Listing.objects.filter(scope)
         refresh_visibility(listings)
         search_documents.refresh(listings)
-    # Now, for reads later in this transaction; and again once committed, since a
-    # read in between may have cached what other connections still see.
+    # Now, and again once the write is committed: a page rendered in between from
+    # the rows as they were is retired by the second bump.
     bump_generation()
     transaction.on_commit(bump_generation)
 
 
 def catalogue_generation() -> int:
     """Return the catalogue's current generation (shared by every process)."""
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    # A random start: if the key is ever evicted, no earlier generation comes back.
+    return cache.get_or_set(GENERATION_KEY, lambda: secrets.randbits(48), None)
 
 
 def bump_generation() -> None:
-    """Retire every cached read of the catalogue (after the write has committed)."""
+    """Retire every cached render and read of the catalogue."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet, or evicted: any new value retires the old keys
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        cache.incr(GENERATION_KEY)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet, or evicted: any new value retires the old
+            catalogue_generation()
+    except Exception:
+        # A cache that is down must not undo a committed write: its entries expire
+        # on their own (CATALOGUE_PAGE_CACHE_SECONDS).
+        logger.exception("Could not retire the catalogue's cached pages")
 
 
 def refresh_visibility(listings) -> int:

@@ -40,6 +40,20 @@ def _import_files_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """Give each test an empty in-process cache instead of the shared files."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_asked(settings):
     """Run tests in English; Chinese is tested where a test asks for it.
 

@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilot_products.services.listings import listing_pause
-from pilot_products.views.catalogue import CSRF_PLACEHOLDER
 from tests import factories
 
 
@@ -76,8 +75,8 @@ def test_shared_page_carries_each_visitors_own_working_csrf_token(listing):
     Client().get(url)  # fills the cache
     visitor = Client(enforce_csrf_checks=True)
     html = visitor.get(url).content.decode()
-    assert CSRF_PLACEHOLDER not in html
     token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert len(token) == 64
     response = visitor.post(
         reverse("set_language"),
         {"language": "en", "next": url, "csrfmiddlewaretoken": token},
@@ -96,3 +95,20 @@ def test_logged_in_user_never_gets_the_page_cached_for_anonymous_visitors(
     assert "Log out" not in anonymous
     assert "Log out" in logged_in and "My portal" in logged_in
     assert main_part(logged_in) == main_part(anonymous)
+
+
+def test_a_visitors_query_is_shown_as_typed_even_if_it_looks_like_a_placeholder(
+    listing,
+):
+    """Issue 16: a fixed placeholder put each visitor's token into their query."""
+    from django.test import Client
+
+    typed = "csrf-token-of-this-visitor"
+    url = reverse("pilot_products:catalogue") + f"?q={typed}"
+    Client().get(url)  # fills the whole-page cache
+    visitor = Client()
+    html = visitor.get(url).content.decode()
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert f'value="{typed}"' in html
+    # The token is in the forms that post, and nowhere else.
+    assert token not in html.replace(f'name="csrfmiddlewaretoken" value="{token}"', "")

@@ -29,7 +29,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def portal(client, user_a, settings, tmp_path):
     """The test client logged in as wholesaler A, reading English pages."""
-    settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(user_a)
     return client

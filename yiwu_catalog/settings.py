@@ -239,8 +239,19 @@ TASKS = {
 # rows done to the progress page); a record silent for the lease is interrupted.
 IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("IMPORT_HEARTBEAT_SECONDS", "1"))
 IMPORT_LEASE_SECONDS = float(os.environ.get("IMPORT_LEASE_SECONDS", "30"))
+#: Uploads expire this long after they were last touched (``remove_expired_uploads``).
+IMPORT_FILES_MAX_AGE_HOURS = int(os.environ.get("IMPORT_FILES_MAX_AGE_HOURS", "24"))
+# Request caps: form fields other than files at most 5 MB; a file above 5 MB goes to
+# a temporary file, not memory, and one above IMPORT_MAX_FILE_BYTES (the largest any
+# form takes) is not kept at all: the size-cap handler drops its bytes as they come.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = [
+    "pilot_products.spreadsheets.uploads.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: on everywhere, strict in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -370,9 +381,38 @@ LOGGING = {
     },
 }
 
-# Public catalogue pages keep their rendered body this many seconds (0 turns it off):
-# a change made in the portal or the admin shows in the catalogue at most this late.
-CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "30"))
+# The cache every process shares: rendered catalogue pages and the catalogue's
+# generation, which each write moves (pilot_products.catalogue_sync). With REDIS_URL,
+# Redis, shared by every app server and worker. Without it, files under var/cache:
+# nothing to install, yet shared by the processes of one machine (the development
+# server and its worker, both gunicorn workers of `make serve`); a per-process memory
+# cache would miss a change written by another process until its entries expire.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "yiwu")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
+# Public catalogue pages keep their render at most this many seconds (0 turns the
+# page cache off). Every write that changes what they show retires them at once, on
+# every server; the expiry is only a safety net.
+CATALOGUE_PAGE_CACHE_SECONDS = int(
+    os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300")
+)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Off only while loading a dump that already holds the history (docs/operations.md).

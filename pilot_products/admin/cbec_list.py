@@ -20,8 +20,28 @@ from pilot_products.resources import (
 )
 
 
+class CatalogueReferenceAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    """Reference data the catalogue shows (category names, tariff lines).
+
+    No service writes these rows, so the admin itself retires the cached catalogue
+    pages (``catalogue_changed``) whenever it saves or deletes one.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        catalogue_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
+
+
 @admin.register(CbecCategory)
-class CbecCategoryAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class CbecCategoryAdmin(CatalogueReferenceAdmin):
     resource_classes = [CategoryResource]
     list_display = ["code", "name_zh", "name_en", "parent", "sort_order"]
     list_filter = ["parent"]
@@ -46,7 +66,7 @@ class CbecListEntryInline(admin.TabularInline):
 
 
 @admin.register(TariffLine)
-class TariffLineAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class TariffLineAdmin(CatalogueReferenceAdmin):
     resource_classes = [TariffLineResource]
     list_display = ["code", "name_zh", "name_en", "category"]
     list_filter = ["category", "cbec_entries__edition"]

@@ -17,17 +17,16 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from pilot_products.models import ImportOutcome
-from pilot_products.spreadsheets.engine import run_import
 from pilot_products.spreadsheets.exporting import XLSX_CONTENT_TYPE, export_response
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
     MSG_PREVIEW_GONE,
-    discard_preview,
+    confirm_preview,
     error_workbook_response,
     imported_message,
     load_preview,
     preview_pages,
-    save_preview,
+    preview_upload,
 )
 from pilot_products.spreadsheets.specs import Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
@@ -58,19 +57,14 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         token = request.GET.get("preview") or ""
         if token:
             return self._show_preview(request, token)
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST or None, request.FILES or None, request=request)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            result = run_import(
+            token = preview_upload(
                 self.spreadsheet_spec.name,
-                file_name=upload.name,
-                data=data,
+                form.cleaned_data["file"],
                 user=request.user,
                 request=request,
-                dry_run=True,
             )
-            token = save_preview(result, data, user=request.user)
             return redirect(f"{request.path}?preview={token}")
         return self._render(request, {"form": form})
 
@@ -80,22 +74,17 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         if request.method != "POST":
             raise Http404
         preview = load_preview(request.POST.get("preview", ""), user=request.user)
-        if preview is None:
+        result = (
+            confirm_preview(preview, user=request.user, request=request)
+            if preview
+            else None
+        )
+        if result is None:
             messages.error(request, MSG_PREVIEW_GONE)
             return redirect(self._import_url())
-        result = run_import(
-            preview.meta["resource"],
-            file_name=preview.meta["file_name"],
-            data=preview.data,
-            user=request.user,
-            request=request,
-        )
         if result.outcome != ImportOutcome.IMPORTED:
-            token = save_preview(result, preview.data, user=request.user)
-            discard_preview(preview)
             messages.error(request, result.message)
-            return redirect(f"{self._import_url()}?preview={token}")
-        discard_preview(preview)
+            return redirect(f"{self._import_url()}?preview={preview.token}")
         messages.success(request, imported_message(result))
         for notice in result.notices:
             messages.warning(request, notice)

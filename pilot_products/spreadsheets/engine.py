@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from pilot_products import security_log
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.jobs import leases
 from pilot_products.models import ImportOutcome, ImportRecord, ImportState
 
@@ -100,6 +101,8 @@ class ImportResult:
     notices: list[str] = field(default_factory=list)
     #: Whether the record has its outcome (a real import's is written with its rows).
     finished: bool = False
+    #: The file as a whole was refused (size, type, encoding): no row was read.
+    file_refused: bool = False
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -171,6 +174,7 @@ def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
     try:
         table = read_table(result.file_name, data)
     except FileRejected as rejected:
+        result.file_refused = True
         result.errors.append(RowError(None, "", str(rejected.message)))
         security_log.upload_rejected(
             request,
@@ -235,6 +239,8 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                     transaction.set_rollback(True)
             elif writing:
                 result.notices = spec.after_write(user)
+                # Whatever the file held (even reference data), cached pages retire.
+                catalogue_changed()
                 result.outcome = ImportOutcome.IMPORTED
                 if not _finish(result):
                     raise ClaimLost

@@ -1,29 +1,29 @@
 """Uploaded files kept between preview and confirm, with the preview's findings.
 
 The confirm step imports the stored bytes again from scratch, so rows are validated
-against the data as it is then, not as it was at preview time.
+against the data as it is then, not as it was at preview time. Everything is kept in
+the shared import storage (``stored_files``), so any app server or worker may serve
+the next step.
 """
 
 import json
-import secrets
-import shutil
-import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
-from .engine import ImportResult
+from pilot_products.models import ImportOutcome
+
+from . import stored_files
+from .engine import ImportResult, run_import
 from .workbooks import error_workbook
 
-TOKEN_BYTES = 18
-MAX_AGE_SECONDS = 24 * 60 * 60
 #: Errors and changes shown per page of a preview.
 PAGE_SIZE = 100
+META = "meta.json"
+ERRORS = "errors.xlsx"
 
 MSG_IMPORTED = _(
     "Imported %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
@@ -31,37 +31,27 @@ MSG_IMPORTED = _(
 MSG_PREVIEW_GONE = _("That preview has expired: upload the file again.")
 
 
-def preview_root() -> Path:
-    return Path(
-        getattr(settings, "IMPORT_PREVIEW_DIR", settings.MEDIA_ROOT / "import-previews")
-    )
-
-
 @dataclass
 class StoredPreview:
     token: str
     meta: dict[str, Any]
-    directory: Path
 
     @property
     def data(self) -> bytes:
-        return (self.directory / "upload.bin").read_bytes()
-
-    @property
-    def error_workbook_path(self) -> Path:
-        return self.directory / "errors.xlsx"
+        """The uploaded bytes; ``FileNotFoundError`` if the cleanup removed them."""
+        return stored_files.read_upload(self.token)
 
 
-def save_preview(result: ImportResult, data: bytes, *, user, wholesaler=None) -> str:
-    """Keep the upload and what its dry run found; return the token naming them."""
-    _remove_old()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    directory = preview_root() / token
-    directory.mkdir(parents=True)
-    (directory / "upload.bin").write_bytes(data)
+def save_preview(result: ImportResult, token: str, *, user, wholesaler=None) -> None:
+    """Keep what the dry run of the upload ``token`` found, for the preview pages.
+
+    A file refused as a whole (type, encoding, size) is deleted at once: only the
+    findings stay until they expire. A readable file stays for the confirm step,
+    which reads it again.
+    """
     if result.rejected_rows:
-        (directory / "errors.xlsx").write_bytes(
-            error_workbook(result.headers, result.rejected_rows)
+        stored_files.save_file(
+            token, ERRORS, error_workbook(result.headers, result.rejected_rows)
         )
     meta = {
         "user_id": user.pk,
@@ -83,16 +73,18 @@ def save_preview(result: ImportResult, data: bytes, *, user, wholesaler=None) ->
             asdict(change) for change in result.changes if change.action != "unchanged"
         ],
     }
-    (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
-    return token
+    stored_files.save_file(token, META, json.dumps(meta, ensure_ascii=False).encode())
+    if result.file_refused:
+        stored_files.delete_upload(token)
 
 
 def _read_meta(token: str) -> dict[str, Any] | None:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    stored = stored_files.read_file(token, META)
+    if stored is None:
         return None
     try:
-        return json.loads((preview_root() / token / "meta.json").read_text())
-    except (OSError, ValueError):
+        return json.loads(stored)
+    except ValueError:
         return None
 
 
@@ -107,26 +99,60 @@ def load_preview(token: str, *, user, wholesaler=None) -> StoredPreview | None:
     meta = _read_meta(token)
     if meta is None:
         return None
-    directory = preview_root() / token
     if meta["user_id"] != user.pk:
         return None
     if meta["wholesaler_id"] != (wholesaler.pk if wholesaler else None):
         return None
-    return StoredPreview(token, meta, directory)
+    return StoredPreview(token, meta)
 
 
 def discard_preview(preview: StoredPreview) -> None:
-    shutil.rmtree(preview.directory, ignore_errors=True)
+    stored_files.delete_all(preview.token)
 
 
-def _remove_old() -> None:
-    root = preview_root()
-    if not root.is_dir():
-        return
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for directory in root.iterdir():
-        if directory.is_dir() and directory.stat().st_mtime < cutoff:
-            shutil.rmtree(directory, ignore_errors=True)
+def preview_upload(
+    resource: str, upload, *, user, wholesaler=None, request=None
+) -> str:
+    """Store an upload the form accepted, dry-run it and return its preview's token."""
+    token = stored_files.save_upload(upload)
+    result = run_import(
+        resource,
+        file_name=upload.name,
+        data=stored_files.read_upload(token),
+        user=user,
+        request=request,
+        wholesaler=wholesaler,
+        dry_run=True,
+    )
+    save_preview(result, token, user=user, wholesaler=wholesaler)
+    return token
+
+
+def confirm_preview(
+    preview: StoredPreview, *, user, wholesaler=None, request=None
+) -> ImportResult | None:
+    """Import a previewed upload for real; None if its file is gone.
+
+    Imported, the upload and its preview are removed; otherwise the preview is
+    rewritten with what this run found, under the same token.
+    """
+    try:
+        data = preview.data
+    except FileNotFoundError:
+        return None
+    result = run_import(
+        preview.meta["resource"],
+        file_name=preview.meta["file_name"],
+        data=data,
+        user=user,
+        request=request,
+        wholesaler=wholesaler,
+    )
+    if result.outcome == ImportOutcome.IMPORTED:
+        discard_preview(preview)
+    else:
+        save_preview(result, preview.token, user=user, wholesaler=wholesaler)
+    return result
 
 
 # The preview page and the confirm step, the same for the admin and the portal ----
@@ -147,11 +173,11 @@ def preview_pages(preview: StoredPreview, query) -> dict[str, Any]:
 
 def error_workbook_response(preview: StoredPreview, filename: str) -> FileResponse:
     """The rejected rows with their messages, as the download the preview offers."""
-    if not preview.error_workbook_path.exists():
-        raise Http404
-    return FileResponse(
-        preview.error_workbook_path.open("rb"), as_attachment=True, filename=filename
-    )
+    try:
+        stored = stored_files.open_file(preview.token, ERRORS)
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(stored, as_attachment=True, filename=filename)
 
 
 def imported_message(result: ImportResult) -> str:

@@ -1,6 +1,7 @@
 """The public catalogue: home, browse, pilot product and wholesaler pages."""
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from pilot_products import selectors
+from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.filters import CatalogueFilter
 from pilot_products.models import PilotProduct
 
@@ -55,8 +57,14 @@ def query_without(query: QueryDict, *names: str) -> str:
 SHAREABLE_COOKIES = frozenset(
     {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 )
-#: Stands in for the visitor's CSRF token in a page cached for every visitor.
-CSRF_PLACEHOLDER = "csrf-token-of-this-visitor"
+
+
+def page_cache_key(request: HttpRequest) -> str:
+    """The cache key of this address in this language, in the current generation."""
+    address = hashlib.sha256(
+        repr((request.get_full_path(), get_language())).encode()
+    ).hexdigest()
+    return f"catalogue:{catalogue_generation()}:{address}"
 
 
 def catalogue_page(
@@ -65,26 +73,23 @@ def catalogue_page(
     body_template: str,
     build_context: Callable[[], dict],
 ) -> HttpResponse:
-    """Render a catalogue page, reusing recent renders for up to the cache time.
+    """Render a catalogue page, reusing renders until the catalogue next changes.
 
     The body (``body_template``) holds no per-user data, so every visitor shares it,
     keyed by path, query and language. A visitor with no session and no messages (no
     cookie besides the CSRF and language ones) also shares the whole page, with their
-    own CSRF token put in. ``build_context`` runs only on a miss; an Http404 it
-    raises is not cached.
+    own CSRF token put in. Every write to what the catalogue shows moves the
+    generation in the key (``catalogue_sync``), so the next request renders anew on
+    every server; ``CATALOGUE_PAGE_CACHE_SECONDS`` is only a safety net.
+    ``build_context`` runs only on a miss; an Http404 it raises is not cached.
     """
     seconds = settings.CATALOGUE_PAGE_CACHE_SECONDS
-    key = (
-        "catalogue:"
-        + hashlib.sha256(
-            repr((request.get_full_path(), get_language())).encode()
-        ).hexdigest()
-    )
+    key = page_cache_key(request) if seconds > 0 else ""
     shareable = seconds > 0 and set(request.COOKIES) <= SHAREABLE_COOKIES
     if shareable:
-        html = cache.get(f"{key}:page")
-        if html is not None:
-            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        pieces = cache.get(f"{key}:page")
+        if pieces is not None:
+            return HttpResponse(get_token(request).join(pieces))
 
     parts = cache.get(f"{key}:body") if seconds > 0 else None
     if parts is None:
@@ -99,11 +104,15 @@ def catalogue_page(
     context = {"body": mark_safe(body), "page_title": title}
     if not shareable:
         return render(request, page_template, context)
+    # The page is cut where the CSRF token goes, at a marker no visitor can guess:
+    # a fixed one would also stand in whatever a visitor typed that looks like it.
+    marker = secrets.token_urlsafe(24)
     html = render_to_string(
-        page_template, context | {"csrf_token": CSRF_PLACEHOLDER}, request=request
+        page_template, context | {"csrf_token": marker}, request=request
     )
-    cache.set(f"{key}:page", html, seconds)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    pieces = html.split(marker)
+    cache.set(f"{key}:page", pieces, seconds)
+    return HttpResponse(get_token(request).join(pieces))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 from pilot_products import security_log
 from pilot_products.access import WholesalerPortalMixin
 from pilot_products.models import ImportOutcome
-from pilot_products.spreadsheets.engine import run_import
 from pilot_products.spreadsheets.exporting import (
     FORMATS,
     XLSX_CONTENT_TYPE,
@@ -20,13 +19,13 @@ from pilot_products.spreadsheets.exporting import (
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
     MSG_PREVIEW_GONE,
-    discard_preview,
+    confirm_preview,
     error_workbook_response,
     imported_message,
     load_preview,
     preview_pages,
+    preview_upload,
     preview_wholesaler_id,
-    save_preview,
 )
 from pilot_products.spreadsheets.specs import ListingsSpec, Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
@@ -58,22 +57,15 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, request=request)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        result = run_import(
+        token = preview_upload(
             RESOURCE,
-            file_name=upload.name,
-            data=data,
+            form.cleaned_data["file"],
             user=request.user,
-            request=request,
             wholesaler=self.wholesaler,
-            dry_run=True,
-        )
-        token = save_preview(
-            result, data, user=request.user, wholesaler=self.wholesaler
+            request=request,
         )
         return redirect("pilot_products:spreadsheet-preview", token=token)
 
@@ -100,26 +92,19 @@ class ConfirmView(WholesalerPortalMixin, View):
 
     def post(self, request, *args, **kwargs):
         preview = own_preview(request, request.POST.get("preview", ""), self.wholesaler)
-        if preview is None:
+        result = (
+            confirm_preview(
+                preview, user=request.user, wholesaler=self.wholesaler, request=request
+            )
+            if preview
+            else None
+        )
+        if result is None:
             messages.error(request, MSG_PREVIEW_GONE)
             return redirect("pilot_products:spreadsheets")
-        # Read once: the stored file is discarded before a rejected run is saved anew.
-        data = preview.data
-        result = run_import(
-            RESOURCE,
-            file_name=preview.meta["file_name"],
-            data=data,
-            user=request.user,
-            request=request,
-            wholesaler=self.wholesaler,
-        )
-        discard_preview(preview)
         if result.outcome != ImportOutcome.IMPORTED:
-            token = save_preview(
-                result, data, user=request.user, wholesaler=self.wholesaler
-            )
             messages.error(request, result.message)
-            return redirect("pilot_products:spreadsheet-preview", token=token)
+            return redirect("pilot_products:spreadsheet-preview", token=preview.token)
         messages.success(request, imported_message(result))
         return redirect("pilot_products:spreadsheets")
 

@@ -21,7 +21,6 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def company(portal_company, settings, tmp_path):
-    settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
     return portal_company
 
 

@@ -11,7 +11,6 @@ from tests import factories
 
 @pytest.fixture
 def world(wholesaler_a, user_a, operator, editor, reviewer, settings, tmp_path):
-    settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
     approved = factories.make_pilot_product(status=ReviewStatus.APPROVED)
     rejected = factories.make_pilot_product(
         status=ReviewStatus.REJECTED, status_reason="Not on the list."

@@ -142,7 +142,6 @@ BOOTH_HEADERS = [column.key for column in BoothsSpec.columns]
 def test_a_lease_ending_before_it_starts_is_refused_everywhere(
     door, operator, wholesaler_a, tmp_path, settings
 ):
-    settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
     booth = factories.make_booth(wholesaler_a, lease_start=date(2025, 1, 1))
     before = sorted(Booth.objects.values_list("pk", "lease_start", "lease_end"))
     expected = str(v.MSG_LEASE_ORDER)

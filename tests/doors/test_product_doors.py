@@ -68,7 +68,6 @@ def editor_client(editor):
 def test_a_row_changing_a_reviewed_product_is_refused_and_names_it(
     status, door, editor_client, tmp_path, settings
 ):
-    settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
     product = factories.make_pilot_product(status=status)
     rows = [HEADERS, product_row(product, name_en="Quietly renamed")]
     before = _state()
@@ -129,7 +128,6 @@ def test_an_unchanged_row_of_an_approved_product_passes(editor_client, tmp_path)
 def test_drafts_and_rejected_products_change_and_keep_their_state(
     editor_client, editor, tmp_path, settings
 ):
-    settings.IMPORT_PREVIEW_DIR = tmp_path / "previews"
     draft = factories.make_pilot_product(status=ReviewStatus.DRAFT)
     rejected = factories.make_pilot_product(
         status=ReviewStatus.REJECTED, status_reason="Missing CCC."
