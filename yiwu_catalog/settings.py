@@ -60,8 +60,6 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_ACCOUNTS_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with a throttled password change (yiwu_catalog.admin_site).
-    "yiwu_catalog.apps.PilotAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +75,9 @@ INSTALLED_APPS = [
     # Before import_export: its own `manage.py import` / `export` would write any
     # model row by row past every rule; ours run through the spreadsheet engine.
     "pilot_products",
+    # django.contrib.admin, with a throttled password change (yiwu_catalog.admin_site).
+    # After pilot_products, whose admin/ templates override the admin's own.
+    "yiwu_catalog.apps.PilotAdminConfig",
     "import_export",
     "simple_history",
     "axes",

@@ -11,7 +11,5 @@ from . import (  # noqa: F401 - registers
     trade,
 )
 
-# The index shows reviewers what waits for them. It is set here because
-# django.contrib.admin comes first in INSTALLED_APPS, so an app template named
-# admin/index.html could never override the admin's own.
+# The index shows reviewers what waits for them.
 admin.site.index_template = "admin/pilot_products/index.html"

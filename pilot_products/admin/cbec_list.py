@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products.admin.inlines import LabelledTabularInline
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
@@ -58,7 +59,7 @@ class CbecCategoryAdmin(CatalogueReferenceAdmin):
         )
 
 
-class CbecListEntryInline(admin.TabularInline):
+class CbecListEntryInline(LabelledTabularInline):
     model = CbecListEntry
     fields = ["edition", "row_number", "restriction", "remark", "verified"]
     extra = 0

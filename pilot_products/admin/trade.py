@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pilot_products import rules
+from pilot_products.admin.inlines import LabelledTabularInline
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.forms import BasePriceTierFormSet
 from pilot_products.models import (
@@ -57,13 +58,13 @@ class ServiceHistoryAdmin(SimpleHistoryAdmin):
         return super().revert_disabled(request, obj)
 
 
-class WholesalerMemberInline(admin.TabularInline):
+class WholesalerMemberInline(LabelledTabularInline):
     model = WholesalerMember
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class BoothInline(admin.TabularInline):
+class BoothInline(LabelledTabularInline):
     model = Booth
     fields = ["district", "gate", "floor", "street", "number", "pavilion_zh"]
     extra = 0
@@ -132,7 +133,7 @@ class BoothAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
         booths.booth_save(booth=obj, by=request.user)
 
 
-class PriceTierInline(admin.TabularInline):
+class PriceTierInline(LabelledTabularInline):
     """Tiers checked together against the listing's MOQ and price, as in the portal."""
 
     model = PriceTier
