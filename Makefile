@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run setup install test test-postgres lint format bench bench-spreadsheets \
-	bench-pages messages serve clean
+	bench-pages bench-web-import messages serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +69,7 @@ messages: install
 # BENCH_ARGS go to the spreadsheet script, BENCH_PAGES_ARGS to the pages script
 # (bench/pages_bench.py, the older fixed-URL pages benchmark, runs by hand).
 # Results and how to read them: docs/benchmarks.md.
-BENCH ?= spreadsheets pages
+BENCH ?= spreadsheets pages web-import
 
 bench: install
 	@for name in $(BENCH); do $(MAKE) --no-print-directory bench-$$name || exit 1; done
@@ -99,6 +99,12 @@ bench-pages: install
 		psql "$$url" -q -c "VACUUM ANALYZE" || exit 1; \
 		DATABASE_URL=$$url $(BIN)/python bench/pages_random.py $(BENCH_PAGES_ARGS) || exit 1; \
 	done
+
+# Needs PostgreSQL: a 100,000-row import through the admin (upload, preview job,
+# confirm job under gunicorn and db_worker) against catalogue_import.
+bench-web-import: install
+	@echo "== Import through the web as jobs: bench/web_import.py (PostgreSQL) =="
+	$(BIN)/python bench/web_import.py $(BENCH_WEB_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -185,6 +185,22 @@ def upload_rejected(
     )
 
 
+def import_queued(record, request: HttpRequest | None = None) -> dict:
+    """Who asked for an import job, from where; its ``import`` event follows from
+    the worker, with the same ``import_record_id``."""
+    return event(
+        "import_queued",
+        request,
+        user=record.user,
+        import_record_id=record.pk,
+        resource=record.resource,
+        wholesaler_id=record.wholesaler_id,
+        file_name=record.file_name,
+        sha256=record.sha256,
+        dry_run=record.dry_run,
+    )
+
+
 def import_recorded(record, request: HttpRequest | None = None) -> dict:
     """Record one spreadsheet import (dry run or real) from its ImportRecord."""
     return event(

@@ -12,6 +12,7 @@ urlpatterns = [
         name="spreadsheet-preview",
     ),
     path("confirm/", spreadsheets.ConfirmView.as_view(), name="spreadsheet-confirm"),
+    path("retry/", spreadsheets.RetryView.as_view(), name="spreadsheet-retry"),
     path(
         "listings.<str:file_format>",
         spreadsheets.ExportView.as_view(),

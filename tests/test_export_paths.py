@@ -12,6 +12,7 @@ from pilot_products.models import ImportRecord, Listing, ListingStatus
 from pilot_products.spreadsheets.exporting import cell_value, csv_chunks
 from pilot_products.spreadsheets.specs import ListingsSpec
 from tests import factories
+from tests.jobs_helpers import run_queued_jobs
 from tests.spreadsheet_helpers import LISTING_HEADERS, csv_bytes, listing_row, read_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,7 @@ def test_admin_import_preview_then_confirm(client, operator, listings):
     upload.name = "new.csv"
     response = client.post("/admin/pilot_products/listing/import/", {"file": upload})
     assert response.status_code == 302
+    run_queued_jobs()
     preview = client.get(response["Location"]).content.decode()
     assert 'class="encoding">UTF-8<' in preview
     assert 'name="confirm"' in preview
@@ -108,6 +110,8 @@ def test_admin_import_preview_then_confirm(client, operator, listings):
         "/admin/pilot_products/listing/process_import/", {"preview": token}
     )
     assert confirm.status_code == 302
+    assert not Listing.objects.filter(sku="NEW-1").exists()
+    run_queued_jobs()
     assert Listing.objects.filter(sku="NEW-1").exists()
 
 
@@ -169,6 +173,7 @@ def test_portal_rejects_rows_of_another_wholesaler(client, listings, user_a, use
     upload.name = "mine.csv"
     response = client.post("/portal/spreadsheets/", {"file": upload})
     preview_url = response["Location"]
+    run_queued_jobs()
     page = client.get(preview_url).content.decode()
     assert "another wholesaler" in page
     errors = client.get(preview_url + "?download=errors")

@@ -18,6 +18,7 @@ from pilot_products.spreadsheets.engine import run_import
 from pilot_products.spreadsheets.reading import MSG_NOT_XLSX, MSG_TOO_LARGE
 from pilot_products.spreadsheets.specs.catalogue import MSG_FLAGGED_AFTER_IMPORT
 from tests import factories
+from tests.jobs_helpers import run_queued_jobs
 from tests.review_helpers import make_approved
 from tests.spreadsheet_helpers import LISTING_HEADERS, csv_bytes, listing_row
 
@@ -44,13 +45,17 @@ def test_admin_preview_and_confirm_each_log_an_import(
         {"file": _upload(data, "new.csv")},
         REMOTE_ADDR="10.1.2.3",
     )
+    run_queued_jobs()
     token = preview["Location"].split("preview=")[1]
     client.post(
         "/admin/pilot_products/listing/process_import/",
         {"preview": token},
         REMOTE_ADDR="10.1.2.3",
     )
+    run_queued_jobs()
 
+    # The request that queued each job says who and from where; the job says what.
+    asked_dry, asked_real = security_events.named("import_queued")
     dry, real = security_events.named("import")
     records = list(ImportRecord.objects.order_by("pk"))
     assert [dry["import_record_id"], real["import_record_id"]] == [
@@ -61,9 +66,12 @@ def test_admin_preview_and_confirm_each_log_an_import(
         ImportOutcome.PREVIEWED,
         ImportOutcome.IMPORTED,
     )
-    assert real["user"] == operator.username
-    assert real["ip"] == "10.1.2.3"
-    assert real["path"] == "/admin/pilot_products/listing/process_import/"
+    assert [asked_dry["import_record_id"], asked_real["import_record_id"]] == [
+        record.pk for record in records
+    ]
+    assert real["user"] == asked_real["user"] == operator.username
+    assert asked_real["ip"] == "10.1.2.3"
+    assert asked_real["path"] == "/admin/pilot_products/listing/process_import/"
     assert real["resource"] == "listings"
     assert real["file_name"] == "new.csv"
     assert real["sha256"] == records[1].sha256
@@ -87,8 +95,10 @@ def test_portal_upload_refused_before_parsing_is_logged(
     assert rejected["reason"] == str(MSG_TOO_LARGE % {"limit": 1})
     assert rejected["size"] == len(big)
     assert rejected["file_name"] == "big.csv"
-    # Refused by the upload form, before the file is stored: no import was run.
+    # Refused by the upload form, before the file is stored: no job was queued.
+    assert security_events.named("import_queued") == []
     assert security_events.named("import") == []
+    assert run_queued_jobs() == 0
 
 
 def test_command_line_rejection_is_logged_without_a_request(tmp_path, security_events):

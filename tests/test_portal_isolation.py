@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from pilot_products import urls as app_urls
 from pilot_products.models import Listing, ListingStatus
 from tests import factories
+from tests.jobs_helpers import run_queued_jobs
 from tests.spreadsheet_helpers import LISTING_HEADERS, csv_bytes, listing_row
 
 #: Portal URLs that take a listing id, with the arguments after the id.
@@ -25,6 +26,7 @@ PAGE_URLS = [
     "pilot_products:portal-password-change",
     "pilot_products:spreadsheets",
     "pilot_products:spreadsheet-confirm",
+    "pilot_products:spreadsheet-retry",
     "pilot_products:spreadsheet-template",
 ]
 #: Spreadsheet URLs that take arguments, with example arguments.
@@ -136,6 +138,7 @@ def foreign_preview_url(client, user_b, wholesaler_b):
     client.force_login(user_b)
     response = client.post(reverse("pilot_products:spreadsheets"), {"file": upload})
     assert response.status_code == 302
+    run_queued_jobs()
     preview = client.get(response["Location"])
     assert preview.context["meta"]["errors"] == []
     assert preview.context["meta"]["is_valid"]

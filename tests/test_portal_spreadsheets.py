@@ -16,6 +16,7 @@ from pilot_products.spreadsheets.specs import ListingsSpec
 from pilot_products.spreadsheets.specs.trade import MSG_OTHER_WHOLESALER
 from pilot_products.spreadsheets.workbooks import REQUIRED_FILL
 from tests import factories
+from tests.jobs_helpers import run_queued_jobs
 from tests.spreadsheet_helpers import (
     LISTING_HEADERS,
     csv_bytes,
@@ -46,12 +47,14 @@ def own_trade(wholesaler_a):
 
 
 def upload(client, name: str, data: bytes):
-    """Post a real file to the portal's upload form; return the preview page."""
+    """Post a real file to the portal's upload form, let its preview job run and
+    return the preview page."""
     file = io.BytesIO(data)
     file.name = name
     response = client.post(reverse("pilot_products:spreadsheets"), {"file": file})
     assert response.status_code == 302
     assert response["Location"].startswith("/portal/spreadsheets/preview/")
+    assert run_queued_jobs() == 1
     return client.get(response["Location"])
 
 
@@ -64,12 +67,15 @@ def listing_state(wholesaler) -> list[tuple]:
 
 
 def force_confirm(client, preview_page):
-    """Post the confirm form even though the page offers no confirm button."""
-    return client.post(
+    """Post the confirm form even though the page offers no confirm button, let the
+    import job run and return the upload's page."""
+    response = client.post(
         reverse("pilot_products:spreadsheet-confirm"),
         {"preview": preview_page.context["preview"].token},
-        follow=True,
     )
+    assert response.status_code == 302
+    assert run_queued_jobs() == 1
+    return client.get(response["Location"])
 
 
 def test_row_naming_another_wholesaler_rejects_the_whole_file(

@@ -106,6 +106,12 @@ PAGES = {
         "wholesaler-b": NOT_ALLOWED,
         **dict.fromkeys(STAFF, FORBIDDEN),
     },
+    "pilot_products:spreadsheet-retry": {
+        "anonymous": LOGIN,
+        "wholesaler-a": NOT_ALLOWED,
+        "wholesaler-b": NOT_ALLOWED,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
 }
 
 #: Admin pages that belong to no model, for staff; everyone else is sent to log in.

@@ -3,7 +3,8 @@
 django-import-export supplies the buttons, URLs, permission checks (import_<model>
 and export_<model>), the export form with field choice and the changelist filters;
 this mixin replaces its row-by-row import with the engine's dry run, paginated
-preview and all-or-nothing confirm, and its export with the streaming, escaped one.
+preview and all-or-nothing confirm (each a background job the page follows), and
+its export with the streaming, escaped one.
 """
 
 from django.contrib import messages
@@ -16,24 +17,29 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from pilot_products.models import ImportOutcome
+from pilot_products.jobs.imports import import_retry
 from pilot_products.spreadsheets.exporting import XLSX_CONTENT_TYPE, export_response
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
     MSG_PREVIEW_GONE,
     confirm_preview,
     error_workbook_response,
-    imported_message,
     load_preview,
-    preview_pages,
     preview_upload,
+)
+from pilot_products.spreadsheets.progress import (
+    job_status,
+    latest_record,
+    owns,
+    upload_page,
 )
 from pilot_products.spreadsheets.specs import Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
 
 
 class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
-    """Import with preview and confirm, export of the filtered changelist."""
+    """Import with preview and confirm (background jobs), export of the filtered
+    changelist."""
 
     formats = [XLSX, CSV]
     import_template_name = "pilot_products/spreadsheets/admin_import.html"
@@ -56,7 +62,7 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
             return response
         token = request.GET.get("preview") or ""
         if token:
-            return self._show_preview(request, token)
+            return self._show_upload(request, token)
         form = UploadForm(request.POST or None, request.FILES or None, request=request)
         if request.method == "POST" and form.is_valid():
             token = preview_upload(
@@ -69,37 +75,54 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         return self._render(request, {"form": form})
 
     def process_import(self, request, **kwargs):
+        """Confirm a preview (or retry a stopped import): queue the job, then follow
+        it on the upload's page."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         if request.method != "POST":
             raise Http404
-        preview = load_preview(request.POST.get("preview", ""), user=request.user)
-        result = (
-            confirm_preview(preview, user=request.user, request=request)
-            if preview
-            else None
-        )
-        if result is None:
+        if "retry" in request.POST:
+            token = request.POST["retry"]
+            record = self._own_record(request, token)
+            queued = import_retry(record, request=request)
+        else:
+            token = request.POST.get("preview", "")
+            preview = load_preview(token, user=request.user)
+            queued = bool(
+                preview and confirm_preview(preview, user=request.user, request=request)
+            )
+        if not queued:
             messages.error(request, MSG_PREVIEW_GONE)
             return redirect(self._import_url())
-        if result.outcome != ImportOutcome.IMPORTED:
-            messages.error(request, result.message)
-            return redirect(f"{self._import_url()}?preview={preview.token}")
-        messages.success(request, imported_message(result))
-        for notice in result.notices:
-            messages.warning(request, notice)
-        opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return redirect(f"{self._import_url()}?preview={token}")
 
-    def _show_preview(self, request, token):
-        preview = load_preview(token, user=request.user)
-        if preview is None:
+    def _own_record(self, request, token):
+        record = latest_record(token)
+        if record is None or not owns(record, user=request.user):
             raise Http404
+        return record
+
+    def _show_upload(self, request, token):
+        record = self._own_record(request, token)
+        if request.GET.get("status"):
+            return job_status(record)
         if request.GET.get("download") == "errors":
-            return error_workbook_response(
-                preview, f"{preview.meta['resource']}-errors.xlsx"
-            )
-        return self._render(request, preview_pages(preview, request.GET))
+            preview = load_preview(token, user=request.user)
+            if preview is None:
+                raise Http404
+            return error_workbook_response(preview, f"{record.resource}-errors.xlsx")
+        page = upload_page(record, request.GET, user=request.user)
+        if not page:
+            messages.error(request, MSG_PREVIEW_GONE)
+            return redirect(self._import_url())
+        return self._render(
+            request,
+            {
+                **page,
+                "status_url": f"{request.path}?preview={token}&status=1",
+                "retry_url": self._process_url(),
+            },
+        )
 
     def _render(self, request, context):
         context = {
@@ -107,14 +130,15 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
             "opts": self.model._meta,
             "title": _("Import %(name)s")
             % {"name": self.model._meta.verbose_name_plural},
-            "process_url": reverse(
-                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}"
-                "_process_import"
-            ),
+            "process_url": self._process_url(),
             **context,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.import_template_name, context)
+
+    def _process_url(self):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_process_import")
 
     def _import_url(self):
         opts = self.model._meta

@@ -8,9 +8,12 @@ Tasks API is used (``@task``, ``enqueue``), so the queue's backend is a setting.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import security_log
 from pilot_products.models import ImportOutcome, ImportRecord, ImportState
 from pilot_products.spreadsheets import stored_files
 from pilot_products.spreadsheets.engine import ImportResult, run_import
@@ -25,6 +28,7 @@ MSG_UPLOAD_GONE = _("The uploaded file has expired: upload it again.")
 
 def import_enqueue(
     *,
+    request=None,
     resource: str,
     token: str,
     file_name: str,
@@ -44,12 +48,14 @@ def import_enqueue(
             dry_run=dry_run,
             state=ImportState.QUEUED,
             upload_token=token,
+            language=translation.get_language() or "",
         )
         _task_for(record).enqueue(record.pk)
+    security_log.import_queued(record, request=request)
     return record
 
 
-def import_retry(record: ImportRecord) -> bool:
+def import_retry(record: ImportRecord, *, request=None) -> bool:
     """Queue an interrupted or failed record again; False if it is not retryable."""
     if not record.can_retry or not stored_files.has_upload(record.upload_token):
         return False
@@ -58,6 +64,7 @@ def import_retry(record: ImportRecord) -> bool:
             return False
         _task_for(record).enqueue(record.pk)
     record.refresh_from_db()
+    security_log.import_queued(record, request=request)
     return True
 
 
@@ -82,6 +89,11 @@ def _run_job(record_id: int) -> str:
     record = leases.claim(record_id)
     if record is None:
         return "not claimed"
+    with translation.override(record.language or settings.LANGUAGE_CODE):
+        return _import(record)
+
+
+def _import(record: ImportRecord) -> str:
     try:
         data = stored_files.read_upload(record.upload_token)
     except FileNotFoundError:
@@ -100,8 +112,11 @@ def _run_job(record_id: int) -> str:
         dry_run=record.dry_run,
         record=record,
         progress=_log_progress(record),
+        before_finish=lambda result: _keep_findings(result, record),
     )
-    _keep_findings(result, record)
+    if result.outcome == ImportOutcome.IMPORTED:
+        # Imported: the upload is done with.
+        stored_files.delete_all(record.upload_token)
     return record.state
 
 
@@ -116,13 +131,11 @@ def _log_progress(record: ImportRecord):
 
 def _keep_findings(result: ImportResult, record: ImportRecord) -> None:
     """A preview's findings (and a refused import's) go where the preview page
-    reads them; an imported upload is done with, so it is removed."""
+    reads them; a failed write keeps the earlier preview, to be retried."""
     # Imported late: the preview pages import this module to start jobs.
     from pilot_products.spreadsheets.previews import save_preview
 
-    if result.outcome == ImportOutcome.IMPORTED:
-        stored_files.delete_all(record.upload_token)
-    elif record.state == ImportState.DONE or result.outcome == ImportOutcome.REJECTED:
+    if result.outcome != ImportOutcome.FAILED:
         save_preview(
             result, record.upload_token, user=record.user, wholesaler=record.wholesaler
         )

@@ -98,6 +98,8 @@ class ImportRecord(models.Model):
     worker = models.CharField(
         _("worker"), max_length=200, blank=True, help_text=_("host:process id.")
     )
+    #: The uploader's language: the job writes its messages in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -99,6 +99,8 @@ class ImportResult:
     record: ImportRecord | None = None
     #: What the import changed besides its own rows (e.g. products flagged for review).
     notices: list[str] = field(default_factory=list)
+    #: The file as a whole was refused (size, type, encoding): no row was read.
+    file_refused: bool = False
     #: Whether the record has its outcome (a real import's is written with its rows).
     finished: bool = False
     #: The file as a whole was refused (size, type, encoding): no row was read.
@@ -139,10 +141,14 @@ def run_import(
     progress: Progress | None = None,
     request=None,
     record: ImportRecord | None = None,
+    before_finish: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Check, validate and (unless ``dry_run`` or invalid) write a whole file.
 
     ``record`` is the job's claimed record; without one the run makes its own.
+    ``before_finish`` gets the result of a run that wrote nothing just before its
+    record says finished, so what it keeps (a preview's findings) is there by the
+    time a page sees the record done.
     Every run goes to the security log; ``request`` (when there is one) gives the
     client's address and path.
     """
@@ -158,6 +164,10 @@ def run_import(
     try:
         with leases.Heartbeat(record) as heartbeat:
             _run(result, data, user, wholesaler, request, heartbeat, progress)
+            if not result.finished:
+                if before_finish is not None:
+                    before_finish(result)
+                _finish(result)
     except BaseException as error:
         _finish_failed(record, error)
         raise
@@ -189,8 +199,6 @@ def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
         result.outcome = _outcome(result)
     if result.errors and not result.message:
         result.message = result.errors[0].message
-    if not result.finished:
-        _finish(result)
 
 
 def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> None:
@@ -386,7 +394,8 @@ def _finish(result: ImportResult) -> bool:
         "rows_unchanged": result.rows_unchanged,
         "rows_invalid": result.rows_invalid,
         "outcome": result.outcome,
-        "message": result.message[:2000],
+        # An import's notices (products flagged for review) stay for its result page.
+        "message": (result.message or "\n".join(result.notices))[:2000],
         "heartbeat_at": now,
         "finished_at": now,
     }

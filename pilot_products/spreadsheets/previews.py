@@ -6,6 +6,7 @@ the shared import storage (``stored_files``), so any app server or worker may se
 the next step.
 """
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -14,10 +15,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
-from pilot_products.models import ImportOutcome
+from pilot_products.jobs.imports import import_enqueue
 
 from . import stored_files
-from .engine import ImportResult, run_import
+from .engine import ImportResult
 from .workbooks import error_workbook
 
 #: Errors and changes shown per page of a preview.
@@ -113,46 +114,43 @@ def discard_preview(preview: StoredPreview) -> None:
 def preview_upload(
     resource: str, upload, *, user, wholesaler=None, request=None
 ) -> str:
-    """Store an upload the form accepted, dry-run it and return its preview's token."""
+    """Store an upload the form accepted and queue its check (the preview job);
+    return the token the preview page follows it by."""
     token = stored_files.save_upload(upload)
-    result = run_import(
-        resource,
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    import_enqueue(
+        resource=resource,
+        token=token,
         file_name=upload.name,
-        data=stored_files.read_upload(token),
+        sha256=digest.hexdigest(),
         user=user,
-        request=request,
         wholesaler=wholesaler,
         dry_run=True,
+        request=request,
     )
-    save_preview(result, token, user=user, wholesaler=wholesaler)
     return token
 
 
-def confirm_preview(
-    preview: StoredPreview, *, user, wholesaler=None, request=None
-) -> ImportResult | None:
-    """Import a previewed upload for real; None if its file is gone.
+def confirm_preview(preview: StoredPreview, *, user, wholesaler=None, request=None):
+    """Queue the real import of a previewed upload; None if its file is gone.
 
-    Imported, the upload and its preview are removed; otherwise the preview is
-    rewritten with what this run found, under the same token.
+    The job imports the stored bytes from scratch. Imported, the upload and its
+    preview are removed; otherwise the preview is rewritten with what it found.
     """
-    try:
-        data = preview.data
-    except FileNotFoundError:
+    if not stored_files.has_upload(preview.token):
         return None
-    result = run_import(
-        preview.meta["resource"],
+    return import_enqueue(
+        resource=preview.meta["resource"],
+        token=preview.token,
         file_name=preview.meta["file_name"],
-        data=data,
+        sha256=preview.meta["sha256"],
         user=user,
-        request=request,
         wholesaler=wholesaler,
+        dry_run=False,
+        request=request,
     )
-    if result.outcome == ImportOutcome.IMPORTED:
-        discard_preview(preview)
-    else:
-        save_preview(result, preview.token, user=user, wholesaler=wholesaler)
-    return result
 
 
 # The preview page and the confirm step, the same for the admin and the portal ----
@@ -180,7 +178,8 @@ def error_workbook_response(preview: StoredPreview, filename: str) -> FileRespon
     return FileResponse(stored, as_attachment=True, filename=filename)
 
 
-def imported_message(result: ImportResult) -> str:
+def imported_message(result) -> str:
+    """What an import wrote, from its result or its record."""
     return MSG_IMPORTED % {
         "file": result.file_name,
         "new": result.rows_new,

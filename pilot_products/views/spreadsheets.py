@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from pilot_products import security_log
 from pilot_products.access import WholesalerPortalMixin
-from pilot_products.models import ImportOutcome
+from pilot_products.jobs.imports import import_retry
 from pilot_products.spreadsheets.exporting import (
     FORMATS,
     XLSX_CONTENT_TYPE,
@@ -21,11 +21,15 @@ from pilot_products.spreadsheets.previews import (
     MSG_PREVIEW_GONE,
     confirm_preview,
     error_workbook_response,
-    imported_message,
     load_preview,
-    preview_pages,
     preview_upload,
-    preview_wholesaler_id,
+)
+from pilot_products.spreadsheets.progress import (
+    job_status,
+    latest_record,
+    owns,
+    recent_records,
+    upload_page,
 )
 from pilot_products.spreadsheets.specs import ListingsSpec, Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
@@ -35,25 +39,28 @@ RESOURCE = ListingsSpec.name
 PREVIEW_LABEL = "pilot_products.ImportPreview"
 
 
-def own_preview(request, token: str, wholesaler):
-    """Return the user's own preview, or None; another wholesaler's token is a 404."""
-    preview = load_preview(token, user=request.user, wholesaler=wholesaler)
-    if preview is None:
-        owner = preview_wholesaler_id(token)
-        if owner is not None and owner != wholesaler.pk:
-            security_log.cross_wholesaler_attempt(request, PREVIEW_LABEL, token)
-            raise Http404
-    return preview
+def own_record(request, token: str, wholesaler):
+    """The latest job of the user's own upload ``token``; anyone else's is a 404."""
+    record = latest_record(token)
+    if record is not None and owns(record, user=request.user, wholesaler=wholesaler):
+        return record
+    if record is not None and record.wholesaler_id != wholesaler.pk:
+        security_log.cross_wholesaler_attempt(request, PREVIEW_LABEL, token)
+    raise Http404
 
 
 class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
-    """Upload form and downloads."""
+    """Upload form, downloads and the wholesaler's recent imports."""
 
     template_name = "pilot_products/spreadsheets/portal_home.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            form=kwargs.get("form") or UploadForm(), wholesaler=self.wholesaler
+            form=kwargs.get("form") or UploadForm(),
+            wholesaler=self.wholesaler,
+            recent_imports=recent_records(
+                user=self.request.user, wholesaler=self.wholesaler
+            ),
         )
 
     def post(self, request, *args, **kwargs):
@@ -71,18 +78,31 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
 
 
 class PreviewView(WholesalerPortalMixin, TemplateView):
+    """An upload's page: its job's progress, then the preview or what it imported."""
+
     template_name = "pilot_products/spreadsheets/portal_preview.html"
 
     def get(self, request, *args, token, **kwargs):
-        preview = own_preview(request, token, self.wholesaler)
-        if preview is None:
-            raise Http404
+        record = own_record(request, token, self.wholesaler)
+        if request.GET.get("status"):
+            return job_status(record)
         if request.GET.get("download") == "errors":
+            preview = load_preview(token, user=request.user, wholesaler=self.wholesaler)
+            if preview is None:
+                raise Http404
             return error_workbook_response(preview, "listings-errors.xlsx")
+        page = upload_page(
+            record, request.GET, user=request.user, wholesaler=self.wholesaler
+        )
+        if not page:
+            messages.error(request, MSG_PREVIEW_GONE)
+            return redirect("pilot_products:spreadsheets")
         context = self.get_context_data(
             wholesaler=self.wholesaler,
             process_url=reverse("pilot_products:spreadsheet-confirm"),
-            **preview_pages(preview, request.GET),
+            retry_url=reverse("pilot_products:spreadsheet-retry"),
+            status_url=f"{request.path}?status=1",
+            **page,
         )
         return self.render_to_response(context)
 
@@ -91,22 +111,37 @@ class ConfirmView(WholesalerPortalMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        preview = own_preview(request, request.POST.get("preview", ""), self.wholesaler)
-        result = (
+        token = request.POST.get("preview", "")
+        own_record(request, token, self.wholesaler)
+        preview = load_preview(token, user=request.user, wholesaler=self.wholesaler)
+        record = (
             confirm_preview(
-                preview, user=request.user, wholesaler=self.wholesaler, request=request
+                preview,
+                user=request.user,
+                wholesaler=self.wholesaler,
+                request=request,
             )
             if preview
             else None
         )
-        if result is None:
+        if record is None:
             messages.error(request, MSG_PREVIEW_GONE)
             return redirect("pilot_products:spreadsheets")
-        if result.outcome != ImportOutcome.IMPORTED:
-            messages.error(request, result.message)
-            return redirect("pilot_products:spreadsheet-preview", token=preview.token)
-        messages.success(request, imported_message(result))
-        return redirect("pilot_products:spreadsheets")
+        return redirect("pilot_products:spreadsheet-preview", token=token)
+
+
+class RetryView(WholesalerPortalMixin, View):
+    """Run an interrupted or failed import again from its stored file."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("retry", "")
+        record = own_record(request, token, self.wholesaler)
+        if not import_retry(record, request=request):
+            messages.error(request, MSG_PREVIEW_GONE)
+            return redirect("pilot_products:spreadsheets")
+        return redirect("pilot_products:spreadsheet-preview", token=token)
 
 
 class ExportView(WholesalerPortalMixin, View):

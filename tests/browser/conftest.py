@@ -69,6 +69,16 @@ def screenshot(page, request):
     return take
 
 
+@pytest.fixture
+def jobs_run_at_once(settings):
+    """Import jobs run inside the request that queues them (the Tasks API's
+    immediate backend, same task functions): the live server has no worker.
+    tests/browser/test_import_job_browser.py runs a real one."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)

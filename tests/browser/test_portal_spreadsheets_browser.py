@@ -20,7 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def company(portal_company, settings, tmp_path):
+def company(portal_company, jobs_run_at_once):
     return portal_company
 
 
@@ -106,9 +106,9 @@ def test_wholesaler_uploads_previews_and_confirms_a_spreadsheet(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_role("button", name="Confirm import").click()
-    page.wait_for_url("**/portal/spreadsheets/")
+    page.wait_for_url("**/portal/spreadsheets/preview/**")
     assert "Imported new-listings.xlsx: 2 new, 0 updated, 0 unchanged." in (
-        page.locator(".messages").inner_text()
+        page.locator(".import-done").inner_text()
     )
     screenshot("5-imported-phone")
 

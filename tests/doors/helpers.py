@@ -2,8 +2,7 @@
 
 Each spreadsheet door uploads a real file and returns the messages its preview shows
 and whether confirming it wrote anything. The admin and portal doors go through the
-synchronous preview and confirm today; when they become background jobs, only these
-functions change.
+preview and confirm background jobs, run in the test by the worker's own code.
 """
 
 import io
@@ -15,6 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from pilot_products.models import ImportOutcome, ImportRecord
+from tests.jobs_helpers import run_queued_jobs
 from tests.spreadsheet_helpers import csv_bytes
 
 
@@ -49,10 +49,12 @@ def _file(rows, name: str):
 
 
 def import_through_admin(client, model_name: str, rows, *, name="door.csv"):
-    """Upload to the admin's import page, read the preview, then confirm it."""
+    """Upload to the admin's import page, let the preview job run and read the
+    preview, then confirm it and let the import job run."""
     url = reverse(f"admin:pilot_products_{model_name}_import")
     response = client.post(url, {"file": _file(rows, name)})
     assert response.status_code == 302, response.content[:1000]
+    run_queued_jobs()
     preview = client.get(response["Location"])
     meta = preview.context["meta"]
     token = response["Location"].split("preview=")[1]
@@ -61,6 +63,7 @@ def import_through_admin(client, model_name: str, rows, *, name="door.csv"):
         reverse(f"admin:pilot_products_{model_name}_process_import"),
         {"preview": token},
     )
+    run_queued_jobs()
     imported = ImportRecord.objects.filter(
         pk__gt=_last_record_pk(records), dry_run=False, outcome=ImportOutcome.IMPORTED
     ).exists()
@@ -68,16 +71,19 @@ def import_through_admin(client, model_name: str, rows, *, name="door.csv"):
 
 
 def import_through_portal(client, rows, *, name="door.csv"):
-    """Upload to the portal's spreadsheet page, read the preview, then confirm it."""
+    """Upload to the portal's spreadsheet page, let the preview job run and read the
+    preview, then confirm it and let the import job run."""
     response = client.post(
         reverse("pilot_products:spreadsheets"), {"file": _file(rows, name)}
     )
     assert response.status_code == 302, response.content[:1000]
+    run_queued_jobs()
     preview = client.get(response["Location"])
     meta = preview.context["meta"]
     token = response["Location"].rstrip("/").rsplit("/", 1)[1]
     records = ImportRecord.objects.count()
     client.post(reverse("pilot_products:spreadsheet-confirm"), {"preview": token})
+    run_queued_jobs()
     imported = ImportRecord.objects.filter(
         pk__gt=_last_record_pk(records), dry_run=False, outcome=ImportOutcome.IMPORTED
     ).exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.doors.helpers import _file
+from tests.jobs_helpers import run_queued_jobs
 from tests.spreadsheet_helpers import LISTING_HEADERS, listing_row
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def test_the_rejected_rows_workbook_shows_control_characters(door, world):
         upload = client.post(
             reverse("pilot_products:spreadsheets"), {"file": _file(rows, "h.csv")}
         )
+        run_queued_jobs()
         download = client.get(f"{upload['Location']}?download=errors")
     else:
         client = _client(world["operator"])
@@ -56,6 +58,7 @@ def test_the_rejected_rows_workbook_shows_control_characters(door, world):
             reverse("admin:pilot_products_listing_import"),
             {"file": _file(rows, "h.csv")},
         )
+        run_queued_jobs()
         download = client.get(f"{upload['Location']}&download=errors")
     cells = _rejected_cells(download)
     assert SHOWN in cells

@@ -189,7 +189,8 @@ def migrate_and_seed(env: dict[str, str]) -> dict:
 
 
 class AppServer:
-    """One gunicorn process (one sync worker) with its own environment."""
+    """One machine: a gunicorn process (one sync worker) and a job worker
+    (``manage.py db_worker``) with its own environment."""
 
     def __init__(self, name: str, env: dict[str, str], folder: Path):
         self.name = name
@@ -208,6 +209,20 @@ class AppServer:
                 "--timeout",
                 "30",
             ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.jobs = subprocess.Popen(
+            [
+                str(BIN / "python"),
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--interval",
+                "0.2",
+            ],  # fmt: skip
             cwd=ROOT,
             env=env,
             stdout=self._log,
@@ -237,12 +252,13 @@ class AppServer:
         return int(pid)
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        for process in (self.jobs, self.process):
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         self._log.close()
 
 

@@ -20,6 +20,7 @@ from pilot_products.spreadsheets import stored_files
 from pilot_products.spreadsheets.reading import MSG_NOT_XLSX, MSG_TOO_LARGE
 from pilot_products.spreadsheets.uploads import OversizedUpload
 from tests import factories
+from tests.jobs_helpers import run_queued_jobs
 from tests.spreadsheet_helpers import LISTING_HEADERS, csv_bytes, listing_row
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,9 @@ def post_file(client, url, name: str, data: bytes):
 
 
 def preview_token(response) -> str:
+    """The upload's token, once its preview job has run."""
     assert response.status_code == 302, response.content.decode()[:300]
+    run_queued_jobs()
     return response["Location"].rstrip("/").rsplit("/", 1)[1]
 
 
@@ -81,6 +84,7 @@ def test_preview_and_confirm_keep_the_upload_in_the_import_storage(
         reverse("pilot_products:spreadsheet-confirm"), {"preview": token}
     )
     assert confirmed.status_code == 302
+    run_queued_jobs()
     assert Listing.objects.filter(sku="NEW-1").exists()
     assert stored() == set()
 
@@ -196,8 +200,10 @@ def test_the_cleanup_removes_expired_uploads_and_keeps_fresh_ones(
     assert "Removed 1 upload(s)" in out.getvalue()
     assert {name.split("/")[0] for name in stored()} == {fresh}
     assert not (settings.STORAGES["imports"]["OPTIONS"]["location"] / old).exists()
+    # Its record stays (the audit trail); its page says the preview expired.
     gone = portal.get(reverse("pilot_products:spreadsheet-preview", args=[old]))
-    assert gone.status_code == 404
+    assert gone.status_code == 302
+    assert gone["Location"] == reverse("pilot_products:spreadsheets")
     kept = portal.get(reverse("pilot_products:spreadsheet-preview", args=[fresh]))
     assert kept.status_code == 200
 
