@@ -4,7 +4,7 @@ the synonyms staff keep.
 The document is derived data, written only by ``catalogue_sync`` in the transaction
 that changed the listing, its wholesaler or its pilot product; ``manage.py
 catalogue_check`` proves it is in step. PostgreSQL indexes ``terms`` with a GIN index
-over its words and SQLite with an FTS5 table kept by triggers (migration 0009).
+over its words and SQLite with an FTS5 table kept by triggers (migration 0010).
 """
 
 from django.db import models

@@ -84,7 +84,7 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0008_import_jobs'),
+        ('pilot_products', '0009_import_record_language'),
     ]
 
     operations = [
