@@ -20,6 +20,7 @@ setup: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo --wholesalers 20 --listings 500 --seed 1 --if-empty
+	$(BIN)/python manage.py catalogue_check --fix
 	$(BIN)/python manage.py create_demo_accounts
 
 # The development server with a background worker beside it (imports are jobs);
@@ -65,11 +66,10 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # `make bench` runs every benchmark; `make bench BENCH=pages` (or spreadsheets) one.
-# BENCH_ARGS go to the spreadsheet script, BENCH_PAGES_ARGS to the pages script.
+# BENCH_ARGS go to the spreadsheet script, BENCH_PAGES_ARGS to the pages script
+# (bench/pages_bench.py, the older fixed-URL pages benchmark, runs by hand).
 # Results and how to read them: docs/benchmarks.md.
 BENCH ?= spreadsheets pages web-import
-BENCH_PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwu_bench5
-BENCH_PAGES_ENV = DATABASE_URL=$(BENCH_PAGES_DATABASE_URL)
 
 bench: install
 	@for name in $(BENCH); do $(MAKE) --no-print-directory bench-$$name || exit 1; done
@@ -78,18 +78,27 @@ bench-spreadsheets: install
 	@echo "== Spreadsheet import and export: bench/spreadsheets.py (SQLite, then PostgreSQL) =="
 	$(BIN)/python bench/spreadsheets.py $(BENCH_ARGS)
 
-# Needs PostgreSQL, gunicorn (installed with the project) and wrk (else a Python client).
-# The database is created and seeded with 100,000 listings on the first run only.
+# Needs PostgreSQL, gunicorn (installed with the project) and wrk. Every catalogue page
+# with random parameters and no page cache, against the bare view, at each size in
+# BENCH_PAGES_SIZES; each database (BENCH_PAGES_DB_PREFIX + size) is created and seeded
+# on the first run only and kept. BENCH_PAGES_ARGS go to bench/pages_random.py.
+BENCH_PAGES_SIZES ?= 100k 1m
+BENCH_PAGES_DB_PREFIX ?= postgres://postgres@127.0.0.1:5432/yiwu_bench_pages_
+
 bench-pages: install
-	@echo "== Catalogue pages: bench/pages_bench.py (PostgreSQL, gunicorn, wrk) =="
-	$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); \
-		from spreadsheets import ensure_postgres_database as e; e('$(BENCH_PAGES_DATABASE_URL)')"
-	$(BENCH_PAGES_ENV) $(BIN)/python manage.py migrate --no-input -v0
-	$(BENCH_PAGES_ENV) $(BIN)/python manage.py load_reference_data
-	$(BENCH_PAGES_ENV) $(BIN)/python manage.py seed_demo --wholesalers 2000 \
-		--listings 100000 --seed 5 --if-empty
-	psql "$(BENCH_PAGES_DATABASE_URL)" -q -c "VACUUM ANALYZE"
-	$(BENCH_PAGES_ENV) $(BIN)/python bench/pages_bench.py $(BENCH_PAGES_ARGS)
+	@for size in $(BENCH_PAGES_SIZES); do \
+		url="$(BENCH_PAGES_DB_PREFIX)$$size"; \
+		listings=$$(echo $$size | sed -e 's/k$$/000/' -e 's/m$$/000000/'); \
+		echo "== Catalogue pages at $$size listings: bench/pages_random.py ($$url) =="; \
+		$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); \
+			from spreadsheets import ensure_postgres_database as e; e('$$url')" || exit 1; \
+		DATABASE_URL=$$url $(BIN)/python manage.py migrate --no-input -v0 || exit 1; \
+		DATABASE_URL=$$url $(BIN)/python manage.py load_reference_data > /dev/null || exit 1; \
+		DATABASE_URL=$$url $(BIN)/python manage.py seed_demo --wholesalers 2000 \
+			--listings $$listings --seed 5 --if-empty || exit 1; \
+		psql "$$url" -q -c "VACUUM ANALYZE" || exit 1; \
+		DATABASE_URL=$$url $(BIN)/python bench/pages_random.py $(BENCH_PAGES_ARGS) || exit 1; \
+	done
 
 # Needs PostgreSQL: a 100,000-row import through the admin (upload, preview job,
 # confirm job under gunicorn and db_worker) against catalogue_import.

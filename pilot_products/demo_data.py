@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from pilot_products import roles
 from pilot_products.bulk import insert_rows
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     Booth,
     Listing,
@@ -263,8 +264,10 @@ def seed_demo(
     def flush() -> None:
         newest_before = Listing.objects.aggregate(newest=Max("pk"))["newest"] or 0
         insert_rows(Listing, LISTING_COLUMNS, pending)
-        ids = Listing.objects.filter(pk__gt=newest_before).values_list(
-            "wholesaler_id", "sku", "pk"
+        ids = list(
+            Listing.objects.filter(pk__gt=newest_before).values_list(
+                "wholesaler_id", "sku", "pk"
+            )
         )
         tiers = [
             (pk, quantity, price)
@@ -274,6 +277,7 @@ def seed_demo(
         counts["tiers"] += insert_rows(
             PriceTier, ("listing", "min_quantity", "unit_price"), tiers
         )
+        catalogue_changed(listing_ids=[pk for _wholesaler, _sku, pk in ids])
         counts["listings"] += len(pending)
         pending.clear()
         tier_plan.clear()

@@ -14,6 +14,12 @@ from django_countries import countries
 from pypinyin import lazy_pinyin
 
 from pilot_products import selectors
+from pilot_products.catalogue_search import (
+    MAX_QUERY_LENGTH,
+    Matches,
+    search,
+    validate_search_query,
+)
 from pilot_products.models import ListingStatus, PilotProduct, Wholesaler
 from pilot_products.models.i18n import pick_language
 
@@ -24,12 +30,14 @@ SORTS = {
     "moq": ("moq", "unit_price", "pk"),
 }
 SORT_CHOICES = [
+    ("relevance", _("Best match")),
     ("newest", _("Newest first")),
     ("price", _("Price: low to high")),
     ("-price", _("Price: high to low")),
     ("moq", _("Minimum order: smallest first")),
 ]
 DEFAULT_SORT = "newest"
+RELEVANCE = "relevance"
 
 
 def text_search(listings: QuerySet, words: str) -> QuerySet:
@@ -139,9 +147,14 @@ class CatalogueFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("Search"),
-        method="filter_text",
+        method="filter_search",
+        validators=[validate_search_query],
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Title, brand, SKU or code")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Title, brand, pinyin, SKU or code"),
+                "maxlength": MAX_QUERY_LENGTH,
+            }
         ),
     )
     category = django_filters.ChoiceFilter(
@@ -219,8 +232,10 @@ class CatalogueFilter(django_filters.FilterSet):
     class Meta:
         form = CatalogueFilterForm
 
-    def filter_text(self, queryset, _name, value):
-        return text_search(queryset, value)
+    def filter_search(self, queryset, _name, value):
+        matches = search(queryset, value)
+        self.title_condition = matches.title
+        return matches.listings
 
     def filter_category(self, queryset, _name, value):
         category_ids = selectors.category_with_descendants(value)
@@ -236,14 +251,42 @@ class CatalogueFilter(django_filters.FilterSet):
         # Sorting is applied once in ``qs`` so the default sort holds without a value.
         return queryset
 
+    #: What ranks a search's matches first (title matches), set by ``filter_search``.
+    title_condition = None
+
     @property
     def qs(self):
-        sort = DEFAULT_SORT
-        if self.is_bound:
-            # A wrong field (a reversed price range) does not undo the sort.
-            self.form.is_valid()
-            sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
-        return super().qs.order_by(*SORTS[sort])
+        """Filtered and sorted (a search by best match sorts newest first here, and
+        ``results`` puts the title matches first).
+
+        A query that fails its bound (length, words) finds nothing: the form says why.
+        """
+        queryset = super().qs
+        if not self.is_bound:
+            return queryset.order_by(*SORTS[DEFAULT_SORT])
+        if "q" in self.form.errors:
+            return queryset.none()
+        return queryset.order_by(*SORTS[self.sort_in_effect()])
+
+    def sort_in_effect(self) -> str:
+        """The sort in effect: the one asked for, else best match when searching."""
+        if self.is_bound and self.form.is_valid() and self.data.get("sort"):
+            chosen = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        else:
+            searching = self.is_bound and bool(self.data.get("q", "").strip())
+            chosen = RELEVANCE if searching else DEFAULT_SORT
+        return DEFAULT_SORT if chosen == RELEVANCE else chosen
+
+    def best_match_first(self) -> bool:
+        chosen = self.data.get("sort") if self.is_bound else None
+        return self.title_condition is not None and chosen in (None, "", RELEVANCE)
+
+    def results(self):
+        """The listings to page through: best match first when that is the sort."""
+        listings = self.qs
+        if self.best_match_first():
+            return Matches(listings, self.title_condition).ranked(SORTS[DEFAULT_SORT])
+        return listings
 
 
 PORTAL_ATTENTION_CHOICES = [
@@ -258,7 +301,8 @@ class PortalListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        validators=[validate_search_query],
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ListingStatus.choices, empty_label=_("Any status")

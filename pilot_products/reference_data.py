@@ -11,6 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from pilot_products.catalogue_search import synonym_words
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
@@ -18,6 +20,7 @@ from pilot_products.models import (
     PilotList,
     PilotProduct,
     ReviewStatus,
+    SearchSynonym,
     TariffLine,
 )
 from pilot_products.services.review import cbec_edition_flag_products
@@ -39,6 +42,9 @@ class LoadReport:
         bucket[label] = bucket.get(label, 0) + 1
 
 
+SYNONYMS_FILE = "search_synonyms.csv"
+
+
 def _rows(directory: Path, name: str) -> list[dict[str, str]]:
     with (directory / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -58,7 +64,34 @@ def load_reference_data(directory: Path = FIXTURES_DIR) -> LoadReport:
     _load_entries(directory, report)
     _load_pilot_list(directory, report)
     _flag_products_off_newest_edition(report)
+    _load_search_synonyms(directory, report)
+    # Categories and products feed the catalogue's cached option lists.
+    catalogue_changed()
     return report
+
+
+def _load_search_synonyms(directory: Path, report: LoadReport) -> None:
+    """The starter synonyms of the search; a row staff changed or removed stays so.
+
+    A row is added only while no synonym row shares its first word, so a reload
+    neither duplicates a row staff edited nor brings back one they deleted on purpose
+    (delete the first word's row and reload to get the starter row back).
+    """
+    path = directory / SYNONYMS_FILE
+    if not path.exists():
+        return
+    existing = {
+        first
+        for words in SearchSynonym.objects.values_list("words", flat=True)
+        for first in synonym_words(words)[:1]
+    }
+    for row in _rows(directory, SYNONYMS_FILE):
+        first = synonym_words(row["words"])[:1]
+        if not first or first[0] in existing:
+            continue
+        SearchSynonym.objects.create(words=row["words"], note=row["note"])
+        existing.add(first[0])
+        report.count("search synonyms", created=True)
 
 
 def _load_categories(directory: Path, report: LoadReport) -> None:

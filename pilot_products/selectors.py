@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.models import (
     Booth,
     CbecCategory,
@@ -20,15 +21,28 @@ from pilot_products.models import (
     WholesalerMember,
 )
 
-#: How long the catalogue's option lists (countries of origin) may be reused.
+#: How long a cached catalogue read may live at most; a write retires it at once
+#: (the generation in its key changes), the expiry is only a safety net.
 OPTION_LIST_CACHE_SECONDS = 300
-CATALOGUE_COUNTRIES_CACHE_KEY = "catalogue:countries-of-origin"
+#: Above this many matching listings a page says "1,000+ offers" and pages no deeper.
+COUNT_CAP = 1000
 #: Listings below this stock count as running low on the portal dashboard.
 LOW_STOCK_THRESHOLD = 10
 #: Stock not confirmed for this many days is flagged on the portal dashboard.
 STOCK_CONFIRMATION_DAYS = 30
 
 PilotProductTariffLine = PilotProduct.tariff_lines.through
+
+
+def cached_read(name: str, read):
+    """Return ``read()``, kept in the shared cache until the catalogue next changes."""
+    key = f"catalogue:{catalogue_generation()}:{name}"
+    return cache.get_or_set(key, read, OPTION_LIST_CACHE_SECONDS)
+
+
+def capped_count(listings: QuerySet[Listing], cap: int = COUNT_CAP) -> int:
+    """Count the listings, but stop after ``cap + 1``: a count above the cap means more."""
+    return listings.order_by().values("pk")[: cap + 1].count()
 
 
 def visible_listings() -> QuerySet[Listing]:
@@ -52,6 +66,10 @@ class CategoryNode:
 
 def category_tree() -> list[CategoryNode]:
     """Return every category, parents before their children, with its depth."""
+    return cached_read("category-tree", _category_tree)
+
+
+def _category_tree() -> list[CategoryNode]:
     categories = list(CbecCategory.objects.all())
     children: dict[int | None, list[CbecCategory]] = defaultdict(list)
     for category in categories:
@@ -69,7 +87,10 @@ def category_tree() -> list[CategoryNode]:
 
 def category_with_descendants(code: str) -> list[int]:
     """Return the ids of the category with this code and of all categories below it."""
-    categories = list(CbecCategory.objects.values_list("pk", "parent_id", "code"))
+    categories = [
+        (node.category.pk, node.category.parent_id, node.category.code)
+        for node in category_tree()
+    ]
     found = [pk for pk, _parent, category_code in categories if category_code == code]
     ids = set(found)
     grew = True
@@ -94,7 +115,11 @@ class CategoryCount:
 
 
 def root_category_counts() -> list[CategoryCount]:
-    """Count visible listings under each top-level category (three queries)."""
+    """Count visible listings under each top-level category (cached, else 3 queries)."""
+    return cached_read("root-category-counts", _root_category_counts)
+
+
+def _root_category_counts() -> list[CategoryCount]:
     per_product = dict(
         Listing.objects.visible_to_buyers()
         .order_by()
@@ -115,7 +140,8 @@ def root_category_counts() -> list[CategoryCount]:
         root_of[node.category.pk] = current_root
     totals: dict[int, int] = defaultdict(int)
     for product_id, count in per_product.items():
-        for root_id in {root_of[c].pk for c in product_categories[product_id]}:
+        roots = {root_of[c].pk for c in product_categories[product_id] if c in root_of}
+        for root_id in roots:
             totals[root_id] += count
     return [
         CategoryCount(node.category, totals[node.category.pk])
@@ -155,37 +181,43 @@ def price_summary(listings: QuerySet[Listing]) -> PriceSummary:
 
 
 def booth_districts() -> list[int]:
-    return list(
-        Booth.objects.order_by("district").values_list("district", flat=True).distinct()
+    return cached_read(
+        "booth-districts",
+        lambda: list(
+            Booth.objects.order_by("district")
+            .values_list("district", flat=True)
+            .distinct()
+        ),
     )
 
 
 def booth_pavilions() -> list[tuple[str, str]]:
     """Return (Chinese name, English name) of every pavilion that has a booth."""
-    return list(
-        Booth.objects.exclude(pavilion_zh="")
-        .order_by("pavilion_zh")
-        .values_list("pavilion_zh", "pavilion_en")
-        .distinct()
+    return cached_read(
+        "booth-pavilions",
+        lambda: list(
+            Booth.objects.exclude(pavilion_zh="")
+            .order_by("pavilion_zh")
+            .values_list("pavilion_zh", "pavilion_en")
+            .distinct()
+        ),
     )
 
 
 def listing_countries() -> list[str]:
     """Return the country codes of origin that visible listings carry.
 
-    Scanning 100,000 listings for a filter's option list on every page view costs
-    more than the page itself, so the list is cached for a few minutes; the filter
-    and every count stay exact.
+    Scanning every listing for a filter's option list costs more than the page
+    itself, so the list is kept in the shared cache until the catalogue changes.
     """
-    return cache.get_or_set(
-        CATALOGUE_COUNTRIES_CACHE_KEY,
+    return cached_read(
+        "countries-of-origin",
         lambda: list(
             Listing.objects.visible_to_buyers()
             .order_by("country_of_origin")
             .values_list("country_of_origin", flat=True)
             .distinct()
         ),
-        OPTION_LIST_CACHE_SECONDS,
     )
 
 

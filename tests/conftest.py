@@ -20,6 +20,15 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Each test starts with an empty cache: a test's rows are rolled back after it,
+    and what a page cached from them must not answer the next test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _import_files_in_tmp(settings, tmp_path):
     """Keep each test's uploads and previews in its own folder, never in media/."""
     settings.STORAGES = settings.STORAGES | {

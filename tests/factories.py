@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from pilot_products import roles
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     Booth,
     CbecCategory,
@@ -163,4 +164,7 @@ def make_listing(
         PriceTier.objects.create(
             listing=listing, min_quantity=quantity, unit_price=price
         )
+    # Written past the services, so tell the catalogue as every write does.
+    catalogue_changed(listing_ids=[listing.pk])
+    listing.refresh_from_db(fields=["is_public"])
     return listing

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pilot_products.models import ListingStatus
+from pilot_products.services.listings import listing_pause
 from tests import factories
 
 
@@ -64,8 +64,7 @@ def test_turning_the_cache_off_shows_changes_at_once(client, listing, settings):
     settings.CATALOGUE_PAGE_CACHE_SECONDS = 0
     url = reverse("pilot_products:catalogue")
     assert "Cached blocks" in get(client, url)[0]
-    listing.status = ListingStatus.PAUSED
-    listing.save()
+    listing_pause(listing=listing)
     assert "Cached blocks" not in get(client, url)[0]
 
 

@@ -151,7 +151,8 @@ def test_browse_shows_exactly_the_visible_listings(client, world):
         ("district=5", ["TOY-1"]),
         ("pavilion=日本馆", ["TOY-1"]),
         ("category=toys&country=JP&in_stock=on", ["TOY-1"]),
-        ("q=积木", ["TOY-1"]),
+        # Its title, or its pilot product's name (积木 Building blocks).
+        ("q=积木", ["BEAR-2", "TOY-1"]),
         ("q=wooden", ["TOY-1"]),
         ("q=WOODEN BLOCKS", ["TOY-1"]),
         ("q=毛绒", ["BEAR-2"]),

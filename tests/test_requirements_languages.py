@@ -65,7 +65,7 @@ def test_the_migration_gives_loaded_products_their_chinese_requirements(
     reference_data,
 ):
     migration = importlib.import_module(
-        "pilot_products.migrations.0011_pilot_product_requirements_zh"
+        "pilot_products.migrations.0012_pilot_product_requirements_zh"
     )
     PilotProduct.objects.update(requirements_zh="")
     PilotProduct.objects.filter(code="P35").update(requirements="Staff wrote this")

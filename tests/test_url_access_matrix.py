@@ -20,6 +20,7 @@ from pilot_products.models import (
     Listing,
     PilotList,
     PilotProduct,
+    SearchSynonym,
     TariffLine,
     WholesalerMember,
 )
@@ -47,6 +48,7 @@ ADMIN_RIGHTS = {
     "booth": {"reviewer": "v", "operator": "vacie"},
     "listing": {"reviewer": "v", "operator": "vacie"},
     "wholesalermember": {"operator": "vacd"},
+    "searchsynonym": {"editor": "vacd"},
 }
 #: Models whose admin refuses a right whatever the permissions (nothing is deleted in
 #: the pilot; import records are written only by imports).
@@ -200,6 +202,7 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         "booth": booth,
         "listing": listing,
         "wholesalermember": WholesalerMember.objects.get(user=user_a),
+        "searchsynonym": SearchSynonym.objects.first(),
         "user": user_a,
         "group": user_a.groups.first(),
     }

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from . import cbec_list, imports, pilot_lists, products, trade  # noqa: F401 - registers
+from . import (  # noqa: F401 - registers
+    cbec_list,
+    imports,
+    pilot_lists,
+    products,
+    search,
+    trade,
+)
 
 # The index shows reviewers what waits for them.
 admin.site.index_template = "admin/pilot_products/index.html"

@@ -11,6 +11,7 @@ from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
+    PilotProduct,
     TariffLine,
 )
 from pilot_products.resources import (
@@ -47,6 +48,15 @@ class CbecCategoryAdmin(CatalogueReferenceAdmin):
     list_filter = ["parent"]
     search_fields = ["code", "name_zh", "name_en"]
     list_select_related = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Category names are in the search documents and in the option lists.
+        catalogue_changed(
+            product_ids=PilotProduct.objects.filter(
+                tariff_lines__category=obj
+            ).values_list("pk", flat=True)
+        )
 
 
 class CbecListEntryInline(LabelledTabularInline):

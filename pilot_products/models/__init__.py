@@ -13,6 +13,7 @@ from .catalogue import (
     TariffLine,
 )
 from .imports import ImportOutcome, ImportRecord, ImportState
+from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .trade import (
     Booth,
     Listing,
@@ -33,6 +34,7 @@ __all__ = [
     "ImportRecord",
     "ImportState",
     "Listing",
+    "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",
     "PilotList",
@@ -41,6 +43,8 @@ __all__ = [
     "PriceTier",
     "Restriction",
     "ReviewStatus",
+    "SearchSynonym",
+    "SearchTerm",
     "TariffLine",
     "Unit",
     "Wholesaler",

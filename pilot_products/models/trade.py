@@ -310,13 +310,29 @@ class Unit(models.TextChoices):
     KG = "kg", _("kilogram")
 
 
+def visibility_rule() -> Q:
+    """Active listings of active wholesalers for approved pilot products.
+
+    The rule spans three tables, which no index can serve; ``catalogue_sync`` writes
+    its outcome on the listing as ``is_public`` whenever one of the three changes.
+    """
+    return Q(
+        status=ListingStatus.ACTIVE,
+        wholesaler__status=WholesalerStatus.ACTIVE,
+        pilot_product__status=ReviewStatus.APPROVED,
+    )
+
+
 class ListingQuerySet(models.QuerySet):
     def visible_to_buyers(self):
-        """Active listings of active wholesalers for approved pilot products."""
+        """Listings buyers may see (the ``is_public`` flag, see ``visibility_rule``)."""
+        return self.filter(is_public=True)
+
+    def breaking_visibility_rule(self):
+        """Listings whose ``is_public`` flag disagrees with the rule (should be none)."""
         return self.filter(
-            status=ListingStatus.ACTIVE,
-            wholesaler__status=WholesalerStatus.ACTIVE,
-            pilot_product__status=ReviewStatus.APPROVED,
+            Q(is_public=True) & ~visibility_rule()
+            | Q(is_public=False) & visibility_rule()
         )
 
     def for_wholesaler(self, wholesaler):
@@ -411,9 +427,14 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: Shown in the public catalogue: ``visibility_rule`` as data, written by
+    #: ``catalogue_sync`` in the transaction that changes any of its three parts.
+    is_public = models.BooleanField(
+        _("shown in the catalogue"), default=False, db_default=False, editable=False
+    )
 
     objects = ListingManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public"])
 
     class Meta:
         ordering = ["wholesaler", "sku"]
@@ -470,6 +491,38 @@ class Listing(models.Model):
             models.Index(
                 fields=["status", "country_of_origin", "unit_price"],
                 name="listing_status_country_idx",
+            ),
+            # The public catalogue's orders, each ending on the id that breaks ties,
+            # over public listings only: a page is read in index order and stops.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_public=True),
+                name="listing_public_newest_idx",
+            ),
+            models.Index(
+                fields=["unit_price", "id"],
+                condition=Q(is_public=True),
+                name="listing_public_price_idx",
+            ),
+            models.Index(
+                fields=["moq", "unit_price", "id"],
+                condition=Q(is_public=True),
+                name="listing_public_moq_idx",
+            ),
+            models.Index(
+                fields=["pilot_product", "unit_price", "id"],
+                condition=Q(is_public=True),
+                name="listing_public_product_idx",
+            ),
+            models.Index(
+                fields=["country_of_origin", "unit_price", "id"],
+                condition=Q(is_public=True),
+                name="listing_public_country_idx",
+            ),
+            models.Index(
+                fields=["wholesaler", "pilot_product", "unit_price", "id"],
+                condition=Q(is_public=True),
+                name="listing_public_wholesaler_idx",
             ),
         ]
 

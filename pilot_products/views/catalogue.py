@@ -204,9 +204,19 @@ def browse(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
         filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
         per_page = page_size(request)
-        page = paginate(request, filterset.qs, per_page)
+        # Counting every match costs a scan; past the cap the page says "1,000+" and
+        # pages through the first 1,000 only (a later page answers the last one).
+        counted = selectors.capped_count(filterset.qs)
+        page = paginate(
+            request,
+            filterset.results(),
+            per_page,
+            count=min(counted, selectors.COUNT_CAP),
+        )
         return {
             "filter": filterset,
+            "count_capped": counted > selectors.COUNT_CAP,
+            "count_cap": selectors.COUNT_CAP,
             "page_obj": page,
             "listings": page.object_list,
             "active_filters": active_filters(filterset, request.GET),
@@ -230,7 +240,10 @@ def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
     def build() -> dict:
         product = get_object_or_404(PilotProduct.objects.approved(), code=code)
         offers = selectors.visible_listings().filter(pilot_product=product)
-        summary = selectors.price_summary(offers)
+        # Count, lowest, median and highest scan every offer: kept until a write.
+        summary = selectors.cached_read(
+            f"price-summary:{product.pk}", lambda: selectors.price_summary(offers)
+        )
         page = paginate(
             request,
             selectors.with_price_tiers(offers.order_by("unit_price", "pk")),

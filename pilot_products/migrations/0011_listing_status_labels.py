@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0009_import_record_language'),
+        ('pilot_products', '0010_listing_visibility_and_search'),
     ]
 
     operations = [

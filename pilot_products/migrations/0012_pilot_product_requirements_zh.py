@@ -31,7 +31,7 @@ def fill_reference_requirements_zh(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0010_listing_status_labels'),
+        ('pilot_products', '0011_listing_status_labels'),
     ]
 
     operations = [

@@ -1,0 +1,152 @@
+"""The catalogue search: its bound, its synonyms (kept by editors in the admin), its
+ranking, and the capped count with paging that stops at the cap."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from pilot_products import catalogue_search, selectors
+from pilot_products.catalogue_search import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    MSG_SYNONYM_TWO_WORDS,
+    parse_query,
+    trigram_similarity,
+)
+from pilot_products.models import Listing, SearchSynonym
+from pilot_products.search_terms import singular
+from tests import factories
+
+BROWSE = reverse("pilot_products:catalogue")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pages(settings):
+    settings.CATALOGUE_PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def toys(db):
+    product = factories.make_pilot_product(
+        code="P91", name_zh="儿童乘骑带轮玩具及玩偶车", name_en="Ride-on toys"
+    )
+    titled = factories.make_listing(
+        pilot_product=product, title_zh="玩偶车", title_en="Doll carriage"
+    )
+    untitled = factories.make_listing(
+        pilot_product=product, title_zh="礼品", title_en="Gift"
+    )
+    return titled, untitled
+
+
+def titles(response) -> list[str]:
+    return [listing.title_en for listing in response.context["listings"]]
+
+
+@pytest.mark.parametrize(
+    "word, folded",
+    [("toys", "toy"), ("boxes", "box"), ("batteries", "battery"), ("brushes", "brush")],
+)
+def test_english_plurals_fold_to_the_singular(word, folded):
+    assert singular(word) == folded
+
+
+def test_trigram_similarity_is_pg_trgms():
+    # pg_trgm: similarity('vaccum', 'vacuum') = 0.4 (4 shared of 10 trigrams).
+    assert trigram_similarity("vaccum", "vacuum") == pytest.approx(0.4)
+
+
+def test_a_title_match_ranks_before_a_product_name_match(client, toys):
+    titled, untitled = toys
+    # The untitled listing is newer, so freshness alone would put it first.
+    response = client.get(BROWSE, {"q": "玩偶车"})
+    assert titles(response) == [titled.title_en, untitled.title_en]
+
+
+@pytest.mark.parametrize("query", ["童车", "tongche"])
+def test_an_editors_synonym_works_on_the_next_search(client, toys, editor, query):
+    assert titles(client.get(BROWSE, {"q": query})) == []
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:pilot_products_searchsynonym_add"),
+        {"words": "童车, 玩偶车", "note": "Yiwu"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    client.logout()
+    assert len(titles(client.get(BROWSE, {"q": query}))) == 2
+
+
+def test_a_synonym_row_needs_two_words(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:pilot_products_searchsynonym_add"), {"words": "童车"}
+    )
+    assert response.status_code == 200
+    assert str(MSG_SYNONYM_TWO_WORDS) in response.content.decode()
+    assert not SearchSynonym.objects.exists()
+
+
+def test_an_overlong_search_is_refused_with_a_clear_message(client, toys):
+    query = " ".join(["toy"] * 600)
+    response = client.get(BROWSE, {"q": query})
+    assert response.status_code == 200
+    assert titles(response) == []
+    message = str(catalogue_search.MSG_QUERY_TOO_LONG) % {
+        "limit": MAX_QUERY_LENGTH,
+        "length": len(query),
+    }
+    assert message in response.content.decode()
+
+
+def test_too_many_words_are_refused_in_chinese_too(client, toys):
+    words = [
+        "red",
+        "blue",
+        "green",
+        "black",
+        "white",
+        "pink",
+        "grey",
+        "brown",
+        "gold",
+        "silver",
+    ]
+    query = " ".join(words[: MAX_QUERY_WORDS + 1])
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(BROWSE, {"q": query})
+    with translation.override("zh-hans"):
+        message = str(catalogue_search.MSG_QUERY_TOO_MANY_WORDS) % {
+            "limit": MAX_QUERY_WORDS,
+            "count": MAX_QUERY_WORDS + 1,
+        }
+    assert message in response.content.decode()
+    assert titles(response) == []
+
+
+def test_a_search_of_only_punctuation_keeps_every_listing(client, toys):
+    assert parse_query("，。!?") == []
+    assert len(titles(client.get(BROWSE, {"q": "，。!?"}))) == 2
+
+
+def test_counts_stop_at_the_cap_and_paging_stops_with_them(client, db, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    product = factories.make_pilot_product()
+    wholesaler = factories.make_wholesaler()
+    for n in range(5):
+        factories.make_listing(
+            wholesaler, product, title_en=f"Item {n}", unit_price=Decimal(10 + n)
+        )
+    response = client.get(BROWSE, {"per_page": 20})
+    html = response.content.decode()
+    assert "3+ offers" in html
+    assert len(titles(response)) == 3
+    # A page past the end answers the last page, as it always has.
+    deep = client.get(BROWSE, {"page": 99, "sort": "price"})
+    assert deep.status_code == 200 and deep.context["page_obj"].number == 1
+    assert Listing.objects.visible_to_buyers().count() == 5
