@@ -82,7 +82,7 @@ def test_editor_submits_reviewer_approves_product_is_in_approved_filter(
         rows = reviewer_page.locator("#result_list tbody tr")
         assert rows.count() == 1
         assert "P36" in rows.first.inner_text()
-        assert "approved" in rows.first.locator(".review-badge").inner_text()
+        assert "Approved" in rows.first.locator(".review-badge").inner_text()
         approved_shot = ARTIFACTS / "test_review_workflow-3-reviewer-approved.png"
         reviewer_page.screenshot(path=str(approved_shot), full_page=True)
         assert approved_shot.exists()
