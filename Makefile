@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
 .PHONY: run setup install test test-postgres lint format bench bench-spreadsheets \
@@ -46,7 +47,7 @@ serve: setup
 	$(SERVE_ENV) $(BIN)/python manage.py check --deploy
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
 	$(SERVE_ENV) $(BIN)/python manage.py run_with_worker --workers $${JOB_WORKERS:-1} -- \
-		$(BIN)/gunicorn yiwu_catalog.wsgi --bind 127.0.0.1:$(PORT) \
+		$(BIN)/gunicorn yiwu_catalog.wsgi --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --timeout $(GUNICORN_TIMEOUT) \
 		--graceful-timeout $(GUNICORN_TIMEOUT) $(GUNICORN_LIMITS) --access-logfile -
 
