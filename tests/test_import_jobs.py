@@ -144,3 +144,36 @@ def trade_for_import(db):
         tariff_lines=[factories.make_tariff_line("04011000")]
     )
     return wholesaler, product
+
+
+def test_the_status_page_sees_the_rows_written_even_when_the_record_cannot_be():
+    """SQLite: the import holds the only write lock while it writes, so the
+    heartbeat publishes its progress in the shared cache, where the page reads it."""
+    import json
+
+    from pilot_products.spreadsheets import progress
+
+    record = leases.claim(_record().pk)
+    heartbeat = leases.Heartbeat(record)
+    heartbeat.report("import", 20_000, 50_000)
+
+    heartbeat.beat()
+
+    status = json.loads(progress.job_status(ImportRecord.objects.get()).content)
+    assert (status["state"], status["rows_done"], status["rows_total"]) == (
+        ImportState.WRITING,
+        20_000,
+        50_000,
+    )
+    assert status["rows_text"] == "20,000 of 50,000 rows"
+
+
+def test_progress_of_an_earlier_claim_is_not_shown_for_a_retry():
+    record = leases.claim(_record().pk)
+    heartbeat = leases.Heartbeat(record)
+    heartbeat.report("import", 900, 1000)
+    heartbeat.beat()
+    ImportRecord.objects.filter(pk=record.pk).update(state=ImportState.QUEUED)
+    retried = leases.claim(record.pk)
+
+    assert leases.published_progress(retried) is None

@@ -13,7 +13,10 @@ its process has ended; from any other machine, when its heartbeat is older than
 the lease (the machine may have stopped). Its transaction died with it, so nothing
 of it was written; ``reap_abandoned`` marks it interrupted. The process check comes
 first where it can be made because SQLite blocks every other writer, the heartbeat
-included, while an import writes: a long write there looks silent.
+included, while an import writes: a long write there looks silent. For the same
+reason the heartbeat also publishes its progress in the shared cache
+(``published_progress``), which the status page reads: on SQLite the rows done then
+move through the write phase too, when the record itself cannot be written.
 """
 
 import os
@@ -22,6 +25,7 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.utils import timezone
@@ -41,6 +45,24 @@ STAGE_STATES = {
     "validate": ImportState.CHECKING,
     "import": ImportState.WRITING,
 }
+
+
+def _progress_key(record: ImportRecord) -> str:
+    return f"import-progress:{record.pk}:{record.attempts}"
+
+
+def publish_progress(record: ImportRecord, state: str, done: int, total: int) -> None:
+    """Keep the claim's latest progress where every process sees it, at once."""
+    cache.set(_progress_key(record), (state, done, total), timeout=_progress_timeout())
+
+
+def published_progress(record: ImportRecord) -> tuple[str, int, int] | None:
+    """The latest progress the record's current claim published, if any."""
+    return cache.get(_progress_key(record))
+
+
+def _progress_timeout() -> int:
+    return max(int(settings.IMPORT_LEASE_SECONDS) * 2, 10)
 
 
 def worker_name() -> str:
@@ -121,6 +143,11 @@ class Heartbeat:
         if self.latest is not None:
             state, done, total = self.latest
             fields.update(state=state, rows_done=done, rows_total=total)
+            publish_progress(self.record, state, done, total)
+            if state == ImportState.WRITING and connection.vendor == "sqlite":
+                # The import holds SQLite's only write lock until it commits: the
+                # update would only wait for it. The process id keeps the claim.
+                return
         try:
             mine(self.record).update(**fields)
         except DatabaseError:

@@ -33,9 +33,14 @@ def owns(record: ImportRecord, *, user, wholesaler=None) -> bool:
 
 
 def followed(record: ImportRecord) -> ImportRecord:
-    """The record as it is now; one whose holder is gone is marked interrupted."""
+    """The record as it is now, with the progress its worker last published; one
+    whose holder is gone is marked interrupted."""
     if leases.is_abandoned(record):
         leases.mark_interrupted(record)
+    elif record.is_running and (published := leases.published_progress(record)):
+        state, done, total = published
+        if done >= record.rows_done:
+            record.state, record.rows_done, record.rows_total = state, done, total
     return record
 
 
