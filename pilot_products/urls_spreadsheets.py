@@ -19,6 +19,11 @@ urlpatterns = [
         name="spreadsheet-export",
     ),
     path(
+        "exports/<str:token>/",
+        spreadsheets.ExportJobView.as_view(),
+        name="spreadsheet-export-job",
+    ),
+    path(
         "template.xlsx",
         spreadsheets.TemplateDownloadView.as_view(),
         name="spreadsheet-template",

@@ -16,6 +16,7 @@ from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
+    ExportRecord,
     ImportRecord,
     Listing,
     PilotList,
@@ -100,6 +101,13 @@ PAGES = {
         "wholesaler-b": MISSING,
         **dict.fromkeys(STAFF, FORBIDDEN),
     },
+    # wholesaler-a's own large export: its page; wholesaler-b's is a 404.
+    "pilot_products:spreadsheet-export-job": {
+        "anonymous": LOGIN,
+        "wholesaler-a": OK,
+        "wholesaler-b": MISSING,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
     "pilot_products:spreadsheet-confirm": {
         "anonymous": LOGIN,
         "wholesaler-a": NOT_ALLOWED,
@@ -149,6 +157,7 @@ ADMIN_VIEW_RIGHT = {
     "import": "i",
     "process_import": "i",
     "export": "e",
+    "export_job": "e",
 }
 
 
@@ -179,6 +188,14 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         sha256="0" * 64,
         file_format="csv",
         outcome="previewed",
+    )
+    ExportRecord.objects.create(
+        user=user_a,
+        wholesaler=wholesaler_a,
+        resource="listings",
+        file_format="csv",
+        file_name="listings.csv",
+        token="0" * 32,
     )
     attempt = AccessAttempt.objects.create(
         username="someone", ip_address="127.0.0.1", failures_since_start=1
@@ -291,6 +308,9 @@ def expected_outcome(route: str, name: str, role: str):
         needed = ADMIN_VIEW_RIGHT.get(view, "c")
     if needed == "-":
         return NOT_ALLOWED if rights else FORBIDDEN
+    if view == "export_job":
+        # The export in the URL is wholesaler-a's: anyone else's is a 404.
+        return MISSING if "e" in rights else FORBIDDEN
     if view == "process_import":
         # Only our own upload-preview-confirm flow imports; the library's URL is gone.
         return MISSING if "i" in rights else FORBIDDEN

@@ -227,6 +227,9 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # Rows an import validates (and writes) at a time, all in one transaction: memory
 # for 100,000 rows stays near 300 MB instead of growing with the file.
 IMPORT_SLICE_ROWS = int(os.environ.get("IMPORT_SLICE_ROWS", "10000"))
+# An export of more rows than this is a background job with a page to follow and a
+# download link; a smaller one is answered in its request (streamed).
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "10000"))
 # Background jobs (imports) on Django's Tasks API. The queue lives in the project's
 # database, so any number of `manage.py db_worker` processes on any machine take jobs
 # from it; docs/operations.md says how to move to another backend.

@@ -9,10 +9,10 @@ its export with the streaming, escaped one.
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +20,9 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from pilot_products.jobs import exports
 from pilot_products.jobs.imports import import_retry
-from pilot_products.spreadsheets.exporting import XLSX_CONTENT_TYPE, export_response
+from pilot_products.spreadsheets.exporting import XLSX_CONTENT_TYPE
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
     MSG_PREVIEW_GONE,
@@ -169,10 +170,59 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_import")
 
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "export/<str:token>/",
+                self.admin_site.admin_view(self.export_job_view),
+                name=f"{opts.app_label}_{opts.model_name}_export_job",
+            ),
+            *super().get_urls(),
+        ]
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """The download at once, or (a large export) the page of its job."""
         if not self.has_export_permission(request):
             raise PermissionDenied
         keys = self.get_export_resource_fields_from_form(export_form)
         spec = self.spreadsheet_spec(Scope(user=request.user))
         file_type = "csv" if isinstance(file_format, CSV) else "xlsx"
-        return export_response(spec, file_type, spec.name, queryset=queryset, keys=keys)
+        answer = exports.export_or_queue(
+            spec, file_type, spec.name, user=request.user, queryset=queryset, keys=keys
+        )
+        if isinstance(answer, HttpResponseBase):
+            return answer
+        return redirect(self._export_job_url(answer.token))
+
+    def export_job_view(self, request, token):
+        """A large export's page: its progress, then the download (owner only)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        record = exports.own_export(token, user=request.user)
+        if record.resource != self.spreadsheet_spec.name:
+            raise Http404
+        if request.GET.get("status"):
+            return exports.export_status(record)
+        if request.GET.get("download"):
+            return exports.download(record)
+        url = self._export_job_url(token)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Export %(name)s")
+            % {"name": self.model._meta.verbose_name_plural},
+            **exports.export_page(
+                record, status_url=f"{url}?status=1", download_url=f"{url}?download=1"
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "pilot_products/spreadsheets/admin_export_job.html", context
+        )
+
+    def _export_job_url(self, token):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_export_job", args=[token]
+        )

@@ -12,6 +12,7 @@ from .catalogue import (
     ReviewStatus,
     TariffLine,
 )
+from .exports import ExportRecord, ExportState
 from .imports import ImportOutcome, ImportRecord, ImportState
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .trade import (
@@ -30,6 +31,8 @@ __all__ = [
     "CbecCategory",
     "CbecListEdition",
     "CbecListEntry",
+    "ExportRecord",
+    "ExportState",
     "ImportOutcome",
     "ImportRecord",
     "ImportState",

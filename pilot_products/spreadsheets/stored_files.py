@@ -80,6 +80,25 @@ def save_file(token: str, file_name: str, data: bytes) -> None:
     storage.save(name, ContentFile(data))
 
 
+def save_data(data: bytes, file_name: str) -> str:
+    """Store ``data`` under a new token (an export's row ids); return the token."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    import_storage().save(_name(token, file_name), ContentFile(data))
+    return token
+
+
+def save_stream(token: str, file_name: str, content: File) -> None:
+    """Store an open file beside the token's others, streamed (an export's file)."""
+    storage = import_storage()
+    name = _name(token, file_name)
+    storage.delete(name)
+    storage.save(name, content)
+
+
+def has_file(token: str, file_name: str) -> bool:
+    return is_token(token) and import_storage().exists(_name(token, file_name))
+
+
 def open_file(token: str, file_name: str) -> File:
     name = _name(token, file_name)
     storage = import_storage()

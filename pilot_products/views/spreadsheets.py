@@ -2,7 +2,7 @@
 its own listings. The server decides the wholesaler; rows naming another one fail."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
@@ -10,12 +10,9 @@ from django.views.generic import TemplateView
 
 from pilot_products import security_log
 from pilot_products.access import WholesalerPortalMixin
+from pilot_products.jobs import exports
 from pilot_products.jobs.imports import import_retry
-from pilot_products.spreadsheets.exporting import (
-    FORMATS,
-    XLSX_CONTENT_TYPE,
-    export_response,
-)
+from pilot_products.spreadsheets.exporting import FORMATS, XLSX_CONTENT_TYPE
 from pilot_products.spreadsheets.forms import UploadForm
 from pilot_products.spreadsheets.previews import (
     MSG_PREVIEW_GONE,
@@ -37,6 +34,7 @@ from pilot_products.spreadsheets.workbooks import template_workbook
 RESOURCE = ListingsSpec.name
 #: Model label written to the security log for a preview of another wholesaler.
 PREVIEW_LABEL = "pilot_products.ImportPreview"
+EXPORT_LABEL = "pilot_products.ExportRecord"
 
 
 def own_record(request, token: str, wholesaler):
@@ -59,6 +57,9 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
             form=kwargs.get("form") or UploadForm(),
             wholesaler=self.wholesaler,
             recent_imports=recent_records(
+                user=self.request.user, wholesaler=self.wholesaler
+            ),
+            recent_exports=exports.recent_exports(
                 user=self.request.user, wholesaler=self.wholesaler
             ),
         )
@@ -151,7 +152,44 @@ class ExportView(WholesalerPortalMixin, View):
         if file_format not in FORMATS:
             raise Http404
         spec = ListingsSpec(Scope(user=request.user, wholesaler=self.wholesaler))
-        return export_response(spec, file_format, "listings")
+        answer = exports.export_or_queue(
+            spec,
+            file_format,
+            "listings",
+            user=request.user,
+            wholesaler=self.wholesaler,
+        )
+        if isinstance(answer, HttpResponseBase):
+            return answer
+        return redirect("pilot_products:spreadsheet-export-job", token=answer.token)
+
+
+class ExportJobView(WholesalerPortalMixin, TemplateView):
+    """A large export's page: its progress, then the download (the owner's only)."""
+
+    template_name = "pilot_products/spreadsheets/portal_export_job.html"
+
+    def get(self, request, *args, token, **kwargs):
+        try:
+            record = exports.own_export(
+                token, user=request.user, wholesaler=self.wholesaler
+            )
+        except Http404:
+            if exports.belongs_elsewhere(token, self.wholesaler):
+                security_log.cross_wholesaler_attempt(request, EXPORT_LABEL, token)
+            raise
+        if request.GET.get("status"):
+            return exports.export_status(record)
+        if request.GET.get("download"):
+            return exports.download(record)
+        context = self.get_context_data(
+            **exports.export_page(
+                record,
+                status_url=f"{request.path}?status=1",
+                download_url=f"{request.path}?download=1",
+            )
+        )
+        return self.render_to_response(context)
 
 
 class TemplateDownloadView(WholesalerPortalMixin, View):

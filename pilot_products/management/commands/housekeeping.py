@@ -23,5 +23,6 @@ class Command(BaseCommand):
         done = housekeeping_now()
         self.stdout.write(
             f"{done['interrupted_imports']} imports interrupted, "
+            f"{done['interrupted_exports']} exports interrupted, "
             f"{done['expired_uploads']} expired uploads removed"
         )
