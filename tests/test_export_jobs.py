@@ -264,3 +264,20 @@ def test_a_job_runs_once_even_if_delivered_twice(client, user_a, listings):
     run_queued_jobs()
 
     assert exports.export_file_job.call(record.pk) == "not claimed"
+
+
+def test_the_page_reads_the_rows_done_the_worker_published(client, user_a, listings):
+    client.force_login(user_a)
+    client.get(PORTAL_EXPORT)
+    record = exports._claim(ExportRecord.objects.get().pk)
+    record.rows_done = 2
+
+    exports._beat(record)
+
+    status = _status(client, f"/portal/spreadsheets/exports/{record.token}/")
+    assert (status["state"], status["rows_done"], status["rows_total"]) == (
+        ExportState.WRITING,
+        2,
+        3,
+    )
+    assert status["finished"] is False

@@ -16,8 +16,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import FileResponse, Http404, JsonResponse
 from django.utils import timezone, translation
@@ -170,10 +171,22 @@ def _counted(record: ExportRecord, rows: Iterator[list[Any]]) -> Iterator[list[A
         record.rows_done += 1
         yield row
         if time.monotonic() >= next_beat:
-            _mine(record).update(
-                rows_done=record.rows_done, heartbeat_at=timezone.now()
-            )
+            _beat(record)
             next_beat = time.monotonic() + interval
+
+
+def _progress_key(record: ExportRecord) -> str:
+    return f"export-progress:{record.pk}:{record.attempts}"
+
+
+def _beat(record: ExportRecord) -> None:
+    """Rows done in the shared cache at once, and in the record when it can be
+    written: on SQLite an import's write holds the only write lock for a while."""
+    cache.set(_progress_key(record), record.rows_done, timeout=600)
+    try:
+        _mine(record).update(rows_done=record.rows_done, heartbeat_at=timezone.now())
+    except DatabaseError:
+        connection.close()
 
 
 def reap_abandoned() -> int:
@@ -244,6 +257,9 @@ def recent_exports(*, user, wholesaler=None, count: int = 10):
 
 def export_status(record: ExportRecord) -> JsonResponse:
     """The small answer the export page's script polls (as an import's)."""
+    if record.is_running:
+        published = cache.get(_progress_key(record))
+        record.rows_done = max(record.rows_done, published or 0)
     response = JsonResponse(
         {
             "state": record.state,
