@@ -1,5 +1,11 @@
 """Domain models, split by aggregate and re-exported here."""
 
+from .batches import (
+    ImportBatch,
+    ImportBatchLine,
+    SupervisionMode,
+    TransportMode,
+)
 from .catalogue import (
     CbecCategory,
     CbecListEdition,
@@ -45,6 +51,8 @@ __all__ = [
     "CbecListEntry",
     "ExportRecord",
     "ExportState",
+    "ImportBatch",
+    "ImportBatchLine",
     "ImportOutcome",
     "ImportRecord",
     "ImportState",
@@ -61,6 +69,8 @@ __all__ = [
     "SearchSynonym",
     "SearchTerm",
     "TariffLine",
+    "SupervisionMode",
+    "TransportMode",
     "Unit",
     "Wholesaler",
     "WholesalerMember",
