@@ -5,6 +5,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import (
+    SessionMiddleware as DjangoSessionMiddleware,
+)
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
@@ -79,6 +82,22 @@ def session_end_reason(request: HttpRequest, user, now: float) -> str | None:
     if last_activity is not None and now - last_activity > idle_timeout_for(user):
         return "idle"
     return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a response marked ``leaves_session`` saves nothing.
+
+    A job's progress page polls its status every second; with
+    ``SESSION_SAVE_EVERY_REQUEST`` each poll would write the session, and on SQLite
+    that write waits for an import that holds the only write lock for minutes, so
+    the poll fails. A poll is not the user's activity either: an open page must not
+    keep an idle session alive.
+    """
+
+    def process_response(self, request, response):
+        if getattr(response, "leaves_session", False):
+            return response
+        return super().process_response(request, response)
 
 
 class SessionSecurityMiddleware:

@@ -184,3 +184,39 @@ def test_the_job_writes_its_messages_in_the_uploaders_language(
     with translation.override("en"):
         english = str(MSG_OTHER_WHOLESALER % {"code": wholesaler_b.credit_code})
     assert expected != english
+
+
+def test_a_status_poll_writes_no_session(client, operator):
+    """On SQLite an import holds the only write lock while it writes: a poll that
+    saved the session (SESSION_SAVE_EVERY_REQUEST) would wait for it and fail."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilot_products.models import ImportRecord, ImportState
+
+    record = ImportRecord.objects.create(
+        user=operator,
+        resource="listings",
+        file_name="l.csv",
+        sha256="0" * 64,
+        state=ImportState.QUEUED,
+        upload_token="p" * 24,
+    )
+    client.force_login(operator)
+    client.get("/admin/")
+    url = (
+        f"/admin/pilot_products/listing/import/?preview={record.upload_token}&status=1"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200 and response.json()["state"] == "queued"
+    writes = [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+    assert writes == []
+    assert "django_session" in " ".join(q["sql"] for q in queries)  # it was read

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "pilot_products.middleware.ContentSecurityPolicyMiddleware",
     "pilot_products.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "pilot_products.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -271,6 +271,8 @@ def export_status(record: ExportRecord) -> JsonResponse:
         }
     )
     response["Cache-Control"] = "no-store"
+    # A poll, not the user's activity: it writes no session (see SessionMiddleware).
+    response.leaves_session = True
     return response
 
 

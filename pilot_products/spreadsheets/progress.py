@@ -70,6 +70,8 @@ def job_status(record: ImportRecord) -> JsonResponse:
         }
     )
     response["Cache-Control"] = "no-store"
+    # A poll, not the user's activity: it writes no session (see SessionMiddleware).
+    response.leaves_session = True
     return response
 
 
