@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from pilot_products.views import catalogue, portal
+from pilot_products.views import catalogue, photos, portal
 
 app_name = "pilot_products"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         catalogue.wholesaler,
         name="wholesaler",
     ),
+    path("media/photos/<str:name>", photos.photo_file, name="photo-file"),
     path("portal/", portal.DashboardView.as_view(), name="portal-dashboard"),
     path("portal/listings/", portal.ListingListView.as_view(), name="portal-listings"),
     path(
@@ -30,6 +31,16 @@ urlpatterns = [
         "portal/listings/<int:pk>/",
         portal.ListingEditView.as_view(),
         name="portal-listing-edit",
+    ),
+    path(
+        "portal/listings/<int:pk>/photos/",
+        photos.ListingPhotosView.as_view(),
+        name="portal-listing-photos",
+    ),
+    path(
+        "portal/listings/<int:pk>/photos/<int:photo_pk>/<slug:action>/",
+        photos.PhotoActionView.as_view(),
+        name="portal-listing-photo-action",
     ),
     path(
         "portal/listings/<int:pk>/<slug:action>/",

@@ -19,6 +19,9 @@ LISTING_URLS = [
     ("pilot_products:portal-listing-action", ("delist",)),
     ("pilot_products:portal-listing-action", ("relist",)),
     ("pilot_products:portal-listing-action", ("confirm-stock",)),
+    ("pilot_products:portal-listing-photos", ()),
+    ("pilot_products:portal-listing-photo-action", (1, "remove")),
+    ("pilot_products:portal-listing-photo-action", (1, "main")),
 ]
 PAGE_URLS = [
     "pilot_products:portal-dashboard",

@@ -88,6 +88,20 @@ PAGES = {
         "wholesaler-b": MISSING,
         **dict.fromkeys(STAFF, FORBIDDEN),
     },
+    "pilot_products:portal-listing-photos": {
+        "anonymous": LOGIN,
+        "wholesaler-a": OK,
+        "wholesaler-b": MISSING,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    "pilot_products:portal-listing-photo-action": {
+        "anonymous": LOGIN,
+        "wholesaler-a": NOT_ALLOWED,
+        "wholesaler-b": NOT_ALLOWED,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    # No stored photo has this name: nobody gets a file that is not there.
+    "pilot_products:photo-file": {"*": MISSING},
     "pilot_products:portal-listing-action": {
         "anonymous": LOGIN,
         "wholesaler-a": NOT_ALLOWED,
@@ -254,6 +268,8 @@ def concrete_url(route: str, name: str, world) -> str:
         "<slug:action>": "pause",
         "<str:token>": "0" * 32,
         "<str:file_format>": "csv",
+        "<int:photo_pk>": "1",
+        "<str:name>": "0" * 32 + ".jpg",
     }
     url = route
     for placeholder, value in replacements.items():

@@ -13,6 +13,7 @@ from .catalogue import (
     TariffLine,
 )
 from .imports import ImportOutcome, ImportRecord, ImportState
+from .photos import ListingPhoto
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .trade import (
     Booth,
@@ -34,6 +35,7 @@ __all__ = [
     "ImportRecord",
     "ImportState",
     "Listing",
+    "ListingPhoto",
     "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",
