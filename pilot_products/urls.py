@@ -15,6 +15,11 @@ urlpatterns = [
         name="pilot-product",
     ),
     path(
+        "catalogue/offer/<str:credit_code>/<path:sku>/",
+        catalogue.offer,
+        name="offer",
+    ),
+    path(
         "catalogue/wholesalers/<int:pk>/",
         catalogue.wholesaler,
         name="wholesaler",

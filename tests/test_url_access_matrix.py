@@ -64,6 +64,7 @@ PAGES = {
     "pilot_products:catalogue": {"*": OK},
     "pilot_products:pilot-product": {"*": OK},
     "pilot_products:wholesaler": {"*": OK},
+    "pilot_products:offer": {"*": OK},
     # The portal: wholesaler-a owns the objects in the URLs, wholesaler-b must get 404.
     **{
         name: {
@@ -269,6 +270,7 @@ def concrete_url(route: str, name: str, world) -> str:
         "<str:token>": "0" * 32,
         "<str:file_format>": "csv",
         "<int:photo_pk>": "1",
+        "<str:credit_code>/<path:sku>": f"{listing.wholesaler.credit_code}/{listing.sku}",
         "<str:name>": "0" * 32 + ".jpg",
     }
     url = route

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pilot_products.photos.renditions import PhotoRef
 from pilot_products.photos.storage import get_photo_storage
 
 from .trade import Listing
@@ -58,3 +59,7 @@ class ListingPhoto(models.Model):
     def url(self) -> str:
         """The address the site serves the file at (``views.photos.photo_file``)."""
         return reverse("pilot_products:photo-file", args=[self.image.name])
+
+    @property
+    def ref(self) -> PhotoRef:
+        return PhotoRef(self.image.name, self.width, self.height)

@@ -10,13 +10,15 @@ The name is generated; the user's file name is never used.
 import io
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from pilot_products.photos.renditions import RENDITIONS, fit, rendition_name
 
 #: Formats accepted, as Pillow names them, with the extension of the stored file.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -49,19 +51,24 @@ MSG_PHOTO_LIMIT = _("A listing has at most %(limit)s photos: remove one first.")
 
 @dataclass(frozen=True)
 class CleanPhoto:
-    """A photo as it is stored: new bytes, a generated name, its size in pixels."""
+    """A photo as it is stored: new bytes, a generated name, its size in pixels,
+    and its renditions (``renditions.RENDITIONS``) under names derived from it."""
 
     content: ContentFile
     extension: str
     width: int
     height: int
+    renditions: dict[str, ContentFile] = field(default_factory=dict)
+
+    def files(self) -> list[ContentFile]:
+        return [self.content, *self.renditions.values()]
 
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES[self.extension]
 
 
-def _too_large(size: int) -> ValidationError:
+def _too_large() -> ValidationError:
     limit = settings.PHOTO_MAX_BYTES // (1024 * 1024)
     return ValidationError(
         MSG_PHOTO_TOO_LARGE, code="photo_too_large", params={"limit": limit}
@@ -81,12 +88,12 @@ def _read_capped(upload) -> bytes:
     """Read at most one byte more than the cap, so a huge file is never held whole."""
     size = getattr(upload, "size", None)
     if size is not None and size > settings.PHOTO_MAX_BYTES:
-        raise _too_large(size)
+        raise _too_large()
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(settings.PHOTO_MAX_BYTES + 1)
     if len(data) > settings.PHOTO_MAX_BYTES:
-        raise _too_large(len(data))
+        raise _too_large()
     if not data:
         raise ValidationError(MSG_PHOTO_EMPTY, code="photo_empty")
     return data
@@ -141,18 +148,33 @@ def clean_photo(upload) -> CleanPhoto:
     data = _read_capped(upload)
     image = _open(data)
     extension = ACCEPTED_FORMATS[image.format]
+    name = f"{uuid.uuid4().hex}.{extension}"
     try:
         pixels = _pixels_only(image)
         encoded = _encode(pixels, extension)
+        renditions = {
+            rendition: ContentFile(
+                _encode(_resized(pixels, box), extension),
+                name=rendition_name(name, rendition),
+            )
+            for rendition, box in RENDITIONS.items()
+        }
     except (OSError, ValueError):
         raise ValidationError(MSG_PHOTO_BROKEN, code="photo_broken") from None
-    name = f"{uuid.uuid4().hex}.{extension}"
     return CleanPhoto(
         content=ContentFile(encoded, name=name),
         extension=extension,
         width=pixels.width,
         height=pixels.height,
+        renditions=renditions,
     )
+
+
+def _resized(pixels: Image.Image, box: int) -> Image.Image:
+    size = fit(pixels.width, pixels.height, box)
+    if size == pixels.size:
+        return pixels
+    return pixels.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def photo_count_error(*, existing: int) -> ValidationError | None:

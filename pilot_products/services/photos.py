@@ -10,6 +10,7 @@ from django.db import transaction
 
 from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import Listing, ListingPhoto
+from pilot_products.photos.renditions import RENDITIONS, rendition_name
 from pilot_products.photos.rules import clean_photo, photo_count_error
 from pilot_products.photos.storage import photo_storage
 
@@ -51,8 +52,28 @@ def _track(photos: list[ListingPhoto]) -> list[ListingPhoto]:
     return photos
 
 
+def _files_of(name: str) -> list[str]:
+    return [name, *(rendition_name(name, rendition) for rendition in RENDITIONS)]
+
+
+def _delete_files(name: str) -> None:
+    for file_name in _files_of(name):
+        photo_storage.delete(file_name)
+
+
 def _delete_after_commit(name: str) -> None:
-    transaction.on_commit(lambda: photo_storage.delete(name))
+    transaction.on_commit(lambda: _delete_files(name))
+
+
+def _store(clean) -> str:
+    """Write a checked photo and its renditions; return the photo's name."""
+    for content in clean.files():
+        saved = photo_storage.save(content.name, content)
+        if saved != content.name:  # a generated name never exists already
+            _delete_files(clean.content.name)
+            photo_storage.delete(saved)
+            raise RuntimeError(f"photo name {content.name} was taken")
+    return clean.content.name
 
 
 @transaction.atomic
@@ -62,7 +83,7 @@ def photo_add(*, listing: Listing, upload, by=None) -> ListingPhoto:
     photos = _lock(listing)
     if error := photo_count_error(existing=len(photos)):
         raise error
-    name = photo_storage.save(clean.content.name, clean.content)
+    name = _store(clean)
     try:
         photo = ListingPhoto(
             listing=listing,
@@ -74,7 +95,7 @@ def photo_add(*, listing: Listing, upload, by=None) -> ListingPhoto:
         )
         _save(photo, by)
     except Exception:
-        photo_storage.delete(name)
+        _delete_files(name)
         raise
     _changed()
     return photo
@@ -86,13 +107,13 @@ def photo_replace(*, photo: ListingPhoto, upload, by=None) -> ListingPhoto:
     clean = clean_photo(upload)
     _lock(photo.listing)
     old_name = photo.image.name
-    name = photo_storage.save(clean.content.name, clean.content)
+    name = _store(clean)
     try:
         photo.image = name
         photo.width, photo.height = clean.width, clean.height
         _save(photo, by)
     except Exception:
-        photo_storage.delete(name)
+        _delete_files(name)
         raise
     # The old file stays in the history's past versions only as a name; it goes.
     _delete_after_commit(old_name)

@@ -297,3 +297,33 @@ def wholesaler(request: HttpRequest, pk: int) -> HttpResponse:
         "pilot_products/catalogue/_wholesaler_body.html",
         build,
     )
+
+
+@require_GET
+def offer(request: HttpRequest, credit_code: str, sku: str) -> HttpResponse:
+    """Show one visible listing at its natural-key address (credit code and SKU).
+
+    The address names no database id, so it survives an export and import into
+    another database: printed codes and bookmarks keep working.
+    """
+
+    def build() -> dict:
+        listing = (
+            selectors.with_price_tiers(selectors.visible_listings())
+            .filter(wholesaler__credit_code=credit_code, sku=sku)
+            .first()
+        )
+        if listing is None:
+            raise Http404
+        return {
+            "page_title": listing.title,
+            "offer": listing,
+            "photos": [photo.ref for photo in listing.photos.main_first()],
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/offer.html",
+        "pilot_products/catalogue/_offer_body.html",
+        build,
+    )

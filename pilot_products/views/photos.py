@@ -31,7 +31,7 @@ MSG_PHOTO_MOVED = _("Photo moved.")
 MSG_PHOTO_MAIN = _("Main photo chosen.")
 
 #: Stored photo names as ``clean_photo`` makes them; nothing else is ever served.
-PHOTO_NAME = re.compile(r"[0-9a-f]{32}\.(jpg|png|webp)")
+PHOTO_NAME = re.compile(r"[0-9a-f]{32}(?:-card|-large)?\.(jpg|png|webp)")
 #: A stored photo never changes (a replacement gets a new name): kept for a year.
 PHOTO_CACHE_CONTROL = "public, max-age=31536000, immutable"
 

@@ -47,19 +47,28 @@ def stored_files() -> list[str]:
     return sorted(photo_storage.listdir("")[1]) if photo_storage.exists("") else []
 
 
+def files_of(photo) -> list[str]:
+    """A photo's files: itself and its card and large renditions."""
+    stem = photo.image.name.rsplit(".", 1)[0]
+    extension = photo.image.name.rsplit(".", 1)[1]
+    return sorted(
+        [photo.image.name, f"{stem}-card.{extension}", f"{stem}-large.{extension}"]
+    )
+
+
 def test_add_stores_a_re_encoded_photo_and_shows_it(portal, listing):
     response = add(portal, listing, image_bytes("JPEG", exif=gps_exif()))
     assert response.status_code == 302
     (photo,) = ListingPhoto.objects.filter(listing=listing)
     assert photo.is_main and photo.position == 1
-    assert stored_files() == [photo.image.name]
+    assert stored_files() == files_of(photo)
     with photo_storage.open(photo.image.name) as stored:
         data = stored.read()
     assert dict(Image.open(io.BytesIO(data)).getexif()) == {}
     assert b"SecretCam" not in data
     page = portal.get(photos_url(listing)).content.decode()
-    assert f'src="{photo.url}"' in page
-    assert 'width="64" height="48"' in page
+    assert f'src="{photo.ref.card_url}"' in page
+    assert 'width="64" height="48"' in page  # smaller than the card: kept as it is
 
 
 @pytest.mark.parametrize(
@@ -99,7 +108,7 @@ def test_the_limit_per_listing_is_kept(portal, listing, settings):
     assert response.status_code == 400
     assert "at most 2 photos" in response.content.decode()
     assert ListingPhoto.objects.filter(listing=listing).count() == 2
-    assert len(stored_files()) == 2
+    assert len(stored_files()) == 2 * 3
 
 
 def test_order_main_replace_and_remove(
@@ -131,6 +140,7 @@ def test_order_main_replace_and_remove(
     assert (second.width, second.height) == (30, 20)
     assert second.is_main
     assert not photo_storage.exists(old_name)
+    assert not photo_storage.exists(old_name.replace(".", "-card."))
 
     with django_capture_on_commit_callbacks(execute=True):
         portal.post(action_url(second, "remove"))
@@ -150,7 +160,7 @@ def test_a_refused_replacement_keeps_the_photo(portal, listing):
     assert response.status_code == 302
     photo.refresh_from_db()
     assert photo_storage.exists(photo.image.name)
-    assert stored_files() == [photo.image.name]
+    assert stored_files() == files_of(photo)
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages[-1] == str(MSG_PHOTO_TYPE)
 
@@ -220,3 +230,15 @@ def test_photo_file_is_served_as_an_image_that_never_runs(portal, client, listin
 )
 def test_only_generated_photo_names_are_served(client, name):
     assert client.get(f"/media/photos/{name}").status_code == 404
+
+
+def test_renditions_fit_their_boxes_and_pages_know_their_size(portal, listing):
+    add(portal, listing, image_bytes("JPEG", size=(3000, 1500)))
+    photo = ListingPhoto.objects.get()
+    assert (photo.width, photo.height) == (3000, 1500)
+    for rendition, size in (("card", (400, 200)), ("large", (1200, 600))):
+        assert photo.ref.size(rendition) == size
+        body = b"".join(portal.get(photo.ref.url(rendition)).streaming_content)
+        assert Image.open(io.BytesIO(body)).size == size
+    page = portal.get(photos_url(listing)).content.decode()
+    assert 'width="400" height="200"' in page
