@@ -15,6 +15,13 @@ from .catalogue import (
 from .imports import ImportOutcome, ImportRecord, ImportState
 from .photos import ListingPhoto
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
+from .statistics import (
+    FigureScope,
+    FigureUnit,
+    ImportTarget,
+    OfficialFigure,
+    PeriodKind,
+)
 from .trade import (
     Booth,
     Listing,
@@ -28,6 +35,11 @@ from .trade import (
 
 __all__ = [
     "Booth",
+    "FigureScope",
+    "FigureUnit",
+    "ImportTarget",
+    "OfficialFigure",
+    "PeriodKind",
     "CbecCategory",
     "CbecListEdition",
     "CbecListEntry",

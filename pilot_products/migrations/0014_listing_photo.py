@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0012_pilot_product_requirements_zh'),
+        ('pilot_products', '0013_official_figures_and_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
