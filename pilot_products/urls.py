@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from pilot_products.views import catalogue, photos, portal, progress
+from pilot_products.views import catalogue, photos, portal, progress, qr_codes
 
 app_name = "pilot_products"
 
@@ -26,6 +26,11 @@ urlpatterns = [
         name="offer",
     ),
     path(
+        "catalogue/booths/<int:district>/<int:floor>/<int:street>/<str:number>/",
+        catalogue.booth,
+        name="booth",
+    ),
+    path(
         "catalogue/wholesalers/<int:pk>/",
         catalogue.wholesaler,
         name="wholesaler",
@@ -42,6 +47,16 @@ urlpatterns = [
         "portal/listings/<int:pk>/",
         portal.ListingEditView.as_view(),
         name="portal-listing-edit",
+    ),
+    path(
+        "portal/listings/<int:pk>/label/",
+        qr_codes.ListingLabelView.as_view(),
+        name="portal-listing-label",
+    ),
+    path(
+        "portal/booths/<int:pk>/poster/",
+        qr_codes.BoothPosterView.as_view(),
+        name="portal-booth-poster",
     ),
     path(
         "portal/listings/<int:pk>/photos/",

@@ -71,6 +71,7 @@ PAGES = {
     "pilot_products:pilot-product": {"*": OK},
     "pilot_products:wholesaler": {"*": OK},
     "pilot_products:offer": {"*": OK},
+    "pilot_products:booth": {"*": OK},
     # The portal: wholesaler-a owns the objects in the URLs, wholesaler-b must get 404.
     **{
         name: {
@@ -94,6 +95,18 @@ PAGES = {
         "wholesaler-a": OK,
         "wholesaler-b": MISSING,
         **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    **{
+        name: {
+            "anonymous": LOGIN,
+            "wholesaler-a": OK,
+            "wholesaler-b": MISSING,
+            **dict.fromkeys(STAFF, FORBIDDEN),
+        }
+        for name in [
+            "pilot_products:portal-listing-label",
+            "pilot_products:portal-booth-poster",
+        ]
     },
     "pilot_products:portal-listing-photos": {
         "anonymous": LOGIN,
@@ -159,6 +172,8 @@ ADMIN_EXTRA_VIEWS = {
     "pilotlist_copy": "a",
     "pilotlist_publish": "p",
     "pilotlist_compare": "v",
+    "booth_poster": "v",
+    "listing_label": "v",
 }
 ADMIN_VIEW_RIGHT = {
     "changelist": "v",
@@ -282,6 +297,13 @@ def concrete_url(route: str, name: str, world) -> str:
         "<str:name>": "0" * 32 + ".jpg",
     }
     url = route
+    booth = objects["booth"]
+    if route.startswith("portal/booths/"):
+        url = url.replace("<int:pk>", str(booth.pk))
+    url = url.replace(
+        "<int:district>/<int:floor>/<int:street>/<str:number>",
+        f"{booth.district}/{booth.floor}/{booth.street}/{booth.number}",
+    )
     for placeholder, value in replacements.items():
         url = url.replace(placeholder, value)
     assert "<" not in url and "(" not in url, f"unfilled route {route} ({name})"

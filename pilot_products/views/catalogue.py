@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from pilot_products import selectors
 from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.filters import CatalogueFilter
-from pilot_products.models import PilotList, PilotProduct
+from pilot_products.models import Booth, PilotList, PilotProduct, WholesalerStatus
 
 PAGE_SIZES = (20, 50, 100)
 NEWEST_ON_HOME = 8
@@ -325,5 +325,47 @@ def offer(request: HttpRequest, credit_code: str, sku: str) -> HttpResponse:
         request,
         "pilot_products/catalogue/offer.html",
         "pilot_products/catalogue/_offer_body.html",
+        build,
+    )
+
+
+@require_GET
+def booth(
+    request: HttpRequest, district: int, floor: int, street: int, number: str
+) -> HttpResponse:
+    """Show a booth and the offers at it, at the address its printed poster encodes."""
+
+    def build() -> dict:
+        stall = (
+            Booth.objects.select_related("wholesaler")
+            .filter(
+                district=district,
+                floor=floor,
+                street=street,
+                number=number,
+                wholesaler__status=WholesalerStatus.ACTIVE,
+            )
+            .first()
+        )
+        if stall is None:
+            raise Http404
+        listings = selectors.visible_listings().filter(booth=stall)
+        page = paginate(
+            request,
+            listings.order_by("pilot_product__code", "unit_price", "pk"),
+            page_size(request),
+        )
+        return {
+            "page_title": stall.address,
+            "booth": stall,
+            "page_obj": page,
+            "listings": page.object_list,
+            "page_query": query_without(request.GET),
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/booth.html",
+        "pilot_products/catalogue/_booth_body.html",
         build,
     )
