@@ -85,7 +85,7 @@ class GrowthCheck:
 
 #: SVG units of the charts: the longest bar, and the room each bar takes.
 BAR_LENGTH = 200
-BAR_PITCH = 10
+BAR_PITCH = 12
 
 
 @dataclass(frozen=True)
