@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilot_products.photos.renditions import PhotoRef
+from pilot_products.photos.rules import MSG_PHOTO_ONE_MAIN
 from pilot_products.photos.storage import get_photo_storage
 
 from .trade import Listing
@@ -49,6 +50,8 @@ class ListingPhoto(models.Model):
                 fields=["listing"],
                 condition=Q(is_main=True),
                 name="listing_photo_one_main",
+                violation_error_code="photo_one_main",
+                violation_error_message=MSG_PHOTO_ONE_MAIN,
             ),
         ]
 

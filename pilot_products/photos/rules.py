@@ -46,6 +46,9 @@ MSG_PHOTO_BROKEN = _(
     "The photo is damaged or incomplete (perhaps the upload was cut off): "
     "upload it again."
 )
+MSG_PHOTO_ONE_MAIN = _(
+    "A listing has one main photo: mark another photo as main instead."
+)
 MSG_PHOTO_LIMIT = _("A listing has at most %(limit)s photos: remove one first.")
 
 
