@@ -2,7 +2,14 @@
 
 from django.urls import include, path
 
-from pilot_products.views import catalogue, photos, portal, progress, qr_codes
+from pilot_products.views import (
+    catalogue,
+    photos,
+    portal,
+    portal_batches,
+    progress,
+    qr_codes,
+)
 
 app_name = "pilot_products"
 
@@ -72,6 +79,21 @@ urlpatterns = [
         "portal/listings/<int:pk>/<slug:action>/",
         portal.ListingActionView.as_view(),
         name="portal-listing-action",
+    ),
+    path(
+        "portal/batches/",
+        portal_batches.BatchListView.as_view(),
+        name="portal-batches",
+    ),
+    path(
+        "portal/batches/new/",
+        portal_batches.BatchEditView.as_view(),
+        name="portal-batch-create",
+    ),
+    path(
+        "portal/batches/<int:pk>/",
+        portal_batches.BatchEditView.as_view(),
+        name="portal-batch-edit",
     ),
     path(
         "portal/password/",

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0013_official_figures_and_targets'),
+        ('pilot_products', '0014_import_batches'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
