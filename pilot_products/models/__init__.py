@@ -20,6 +20,7 @@ from .catalogue import (
 )
 from .exports import ExportRecord, ExportState
 from .imports import ImportOutcome, ImportRecord, ImportState
+from .photos import ListingPhoto
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .statistics import (
     FigureScope,
@@ -57,6 +58,7 @@ __all__ = [
     "ImportRecord",
     "ImportState",
     "Listing",
+    "ListingPhoto",
     "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0014_import_batches'),
+        ('pilot_products', '0015_listing_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
