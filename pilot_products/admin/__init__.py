@@ -5,6 +5,7 @@ from django.contrib import admin
 from . import (  # noqa: F401 - registers
     cbec_list,
     imports,
+    list_filters,
     pilot_lists,
     products,
     search,
