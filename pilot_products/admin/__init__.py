@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - registers
     pilot_lists,
     products,
     search,
+    statistics,
     trade,
 )
 
