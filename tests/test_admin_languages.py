@@ -109,3 +109,11 @@ def test_the_pavilion_filter_names_pavilions_in_the_page_s_language(root_client)
     root_client.cookies["django_language"] = "en"
     shown = root_client.get(url, {"pavilion": "-"}).context["cl"].result_count
     assert shown == 1
+
+
+def test_the_export_page_s_select_all_speaks_chinese(client, operator):
+    client.force_login(operator)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/admin/pilot_products/listing/export/").content.decode()
+    assert "全选" in page
+    assert "Select all" not in page
