@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - registers
     search,
     statistics,
     trade,
+    users,
 )
 
 # The index shows reviewers what waits for them.

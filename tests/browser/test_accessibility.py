@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from pilot_products import roles
@@ -49,6 +50,7 @@ def site(portal_company):
             "editor": factories.make_staff_user("editor", roles.CATALOGUE_EDITOR),
             "reviewer": factories.make_staff_user("reviewer", roles.PILOT_REVIEWER),
             "operator": factories.make_staff_user("operator", roles.MALL_OPERATOR),
+            "superuser": factories.make_user("root", is_staff=True, is_superuser=True),
         },
     }
 
@@ -104,6 +106,13 @@ def admin_pages(site) -> dict[str, list[str]]:
             f"{app}/listing/{site['listing'].pk}/change/",
             f"{app}/listing/import/",
             f"{app}/listing/export/",
+        ],
+        # Django's own user and group pages (two-box selectors, recorded dates).
+        "superuser": [
+            "/admin/auth/user/",
+            "/admin/auth/user/add/",
+            f"/admin/auth/user/{site['users']['editor'].pk}/change/",
+            f"/admin/auth/group/{Group.objects.get(name=roles.PILOT_REVIEWER).pk}/change/",
         ],
     }
 
