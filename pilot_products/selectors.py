@@ -13,6 +13,7 @@ from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.models import (
     Booth,
     CbecCategory,
+    ImportBatchLine,
     Listing,
     ListingStatus,
     PilotProduct,
@@ -55,6 +56,18 @@ def visible_listings() -> QuerySet[Listing]:
 def with_price_tiers(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     return listings.prefetch_related(
         Prefetch("price_tiers", queryset=PriceTier.objects.order_by("min_quantity"))
+    )
+
+
+def with_import_lines(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Listings with the batch lines that supplied them, newest declaration first."""
+    return listings.prefetch_related(
+        Prefetch(
+            "import_lines",
+            queryset=ImportBatchLine.objects.select_related("batch").order_by(
+                "-batch__declared_on", "-pk"
+            ),
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from pilot_products.views import catalogue, portal, progress
+from pilot_products.views import catalogue, portal, portal_batches, progress
 
 app_name = "pilot_products"
 
@@ -41,6 +41,21 @@ urlpatterns = [
         "portal/listings/<int:pk>/<slug:action>/",
         portal.ListingActionView.as_view(),
         name="portal-listing-action",
+    ),
+    path(
+        "portal/batches/",
+        portal_batches.BatchListView.as_view(),
+        name="portal-batches",
+    ),
+    path(
+        "portal/batches/new/",
+        portal_batches.BatchEditView.as_view(),
+        name="portal-batch-create",
+    ),
+    path(
+        "portal/batches/<int:pk>/",
+        portal_batches.BatchEditView.as_view(),
+        name="portal-batch-edit",
     ),
     path(
         "portal/password/",

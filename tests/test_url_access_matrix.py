@@ -6,6 +6,8 @@ change is tested by each feature's own tests.
 """
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -16,6 +18,8 @@ from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
+    ImportBatch,
+    ImportBatchLine,
     ImportRecord,
     ImportTarget,
     Listing,
@@ -52,6 +56,7 @@ ADMIN_RIGHTS = {
     "wholesalermember": {"operator": "vacd"},
     "searchsynonym": {"editor": "vacd"},
     "officialfigure": {"editor": "vacdie", "reviewer": "ve"},
+    "importbatch": {"operator": "vacdie", "reviewer": "v"},
     "importtarget": {"editor": "vacdie", "reviewer": "ve"},
 }
 #: Models whose admin refuses a right whatever the permissions (nothing is deleted in
@@ -82,6 +87,8 @@ PAGES = {
             "pilot_products:portal-dashboard",
             "pilot_products:portal-listings",
             "pilot_products:portal-listing-create",
+            "pilot_products:portal-batches",
+            "pilot_products:portal-batch-create",
             "pilot_products:portal-password-change",
             "pilot_products:spreadsheets",
             "pilot_products:spreadsheet-export",
@@ -89,6 +96,12 @@ PAGES = {
         ]
     },
     "pilot_products:portal-listing-edit": {
+        "anonymous": LOGIN,
+        "wholesaler-a": OK,
+        "wholesaler-b": MISSING,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    "pilot_products:portal-batch-edit": {
         "anonymous": LOGIN,
         "wholesaler-a": OK,
         "wholesaler-b": MISSING,
@@ -193,7 +206,25 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         username="someone", ip_address="127.0.0.1"
     )
     access_log = AccessLog.objects.create(username="someone", ip_address="127.0.0.1")
+    batch = ImportBatch.objects.create(
+        wholesaler=wholesaler_a,
+        declaration_number="292020251000123456",
+        declared_on=date(2025, 5, 12),
+        supervision_mode="bonded_centre",
+        transport_mode="rail",
+        origin_country="DE",
+        dispatch_country="DE",
+    )
+    line = ImportBatchLine.objects.create(
+        batch=batch,
+        tariff_line=product.tariff_lines.first(),
+        quantity=10,
+        unit="piece",
+        value_cny=Decimal("100.00"),
+    )
     objects = {
+        "importbatch": batch,
+        "importbatchline": line,
         "accessattempt": attempt,
         "accessfailurelog": failure,
         "accesslog": access_log,
@@ -258,7 +289,13 @@ def concrete_url(route: str, name: str, world) -> str:
         "(?P<url>.*)$": "no-such-page/",
         "<uidb64>/<token>": "MQ/set-password",
         "<str:code>": "P06",
-        "<int:pk>": str(listing.pk if "portal" in route else listing.wholesaler_id),
+        "<int:pk>": str(
+            objects["importbatch"].pk
+            if "portal/batches" in route
+            else listing.pk
+            if "portal" in route
+            else listing.wholesaler_id
+        ),
         "<slug:action>": "pause",
         "<str:token>": "0" * 32,
         "<str:file_format>": "csv",

@@ -1,5 +1,11 @@
 """Domain models, split by aggregate and re-exported here."""
 
+from .batches import (
+    ImportBatch,
+    ImportBatchLine,
+    SupervisionMode,
+    TransportMode,
+)
 from .catalogue import (
     CbecCategory,
     CbecListEdition,
@@ -42,6 +48,8 @@ __all__ = [
     "CbecCategory",
     "CbecListEdition",
     "CbecListEntry",
+    "ImportBatch",
+    "ImportBatchLine",
     "ImportOutcome",
     "ImportRecord",
     "ImportState",
@@ -58,6 +66,8 @@ __all__ = [
     "SearchSynonym",
     "SearchTerm",
     "TariffLine",
+    "SupervisionMode",
+    "TransportMode",
     "Unit",
     "Wholesaler",
     "WholesalerMember",

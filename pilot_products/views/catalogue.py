@@ -246,7 +246,9 @@ def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
         )
         page = paginate(
             request,
-            selectors.with_price_tiers(offers.order_by("unit_price", "pk")),
+            selectors.with_import_lines(
+                selectors.with_price_tiers(offers.order_by("unit_price", "pk"))
+            ),
             page_size(request),
             count=summary.offers,
         )
