@@ -6,7 +6,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from pilot_products.catalogue_sync import catalogue_generation
@@ -15,6 +25,7 @@ from pilot_products.models import (
     CbecCategory,
     ImportBatchLine,
     Listing,
+    ListingPhoto,
     ListingStatus,
     PilotProduct,
     PriceTier,
@@ -48,8 +59,24 @@ def capped_count(listings: QuerySet[Listing], cap: int = COUNT_CAP) -> int:
 
 def visible_listings() -> QuerySet[Listing]:
     """Listings buyers may see, with what every catalogue row shows."""
-    return Listing.objects.visible_to_buyers().select_related(
-        "pilot_product", "wholesaler", "booth"
+    return with_main_photo(
+        Listing.objects.visible_to_buyers().select_related(
+            "pilot_product", "wholesaler", "booth"
+        )
+    )
+
+
+def with_main_photo(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Read each listing's main photo in the same query (``Listing.main_photo``).
+
+    Subqueries over the one-main-photo index, evaluated only for the rows a page
+    returns: a page with photos costs no more queries than one without.
+    """
+    main = ListingPhoto.objects.filter(listing=OuterRef("pk"), is_main=True)
+    return listings.annotate(
+        main_photo_name=Subquery(main.values("image")[:1]),
+        main_photo_width=Subquery(main.values("width")[:1]),
+        main_photo_height=Subquery(main.values("height")[:1]),
     )
 
 

@@ -75,6 +75,8 @@ PAGES = {
     "pilot_products:pilot-progress-figures": {"*": OK},
     "pilot_products:pilot-product": {"*": OK},
     "pilot_products:wholesaler": {"*": OK},
+    "pilot_products:offer": {"*": OK},
+    "pilot_products:booth": {"*": OK},
     # The portal: wholesaler-a owns the objects in the URLs, wholesaler-b must get 404.
     **{
         name: {
@@ -101,12 +103,38 @@ PAGES = {
         "wholesaler-b": MISSING,
         **dict.fromkeys(STAFF, FORBIDDEN),
     },
+    **{
+        name: {
+            "anonymous": LOGIN,
+            "wholesaler-a": OK,
+            "wholesaler-b": MISSING,
+            **dict.fromkeys(STAFF, FORBIDDEN),
+        }
+        for name in [
+            "pilot_products:portal-listing-label",
+            "pilot_products:portal-booth-poster",
+        ]
+    },
+    "pilot_products:portal-listing-photos": {
+        "anonymous": LOGIN,
+        "wholesaler-a": OK,
+        "wholesaler-b": MISSING,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
     "pilot_products:portal-batch-edit": {
         "anonymous": LOGIN,
         "wholesaler-a": OK,
         "wholesaler-b": MISSING,
         **dict.fromkeys(STAFF, FORBIDDEN),
     },
+    "pilot_products:portal-listing-photo-action": {
+        "anonymous": LOGIN,
+        "wholesaler-a": NOT_ALLOWED,
+        "wholesaler-b": NOT_ALLOWED,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    # No stored photo has this name: nobody gets a file that is not there.
+    "pilot_products:photo-file": {"*": MISSING},
     "pilot_products:portal-listing-action": {
         "anonymous": LOGIN,
         "wholesaler-a": NOT_ALLOWED,
@@ -157,6 +185,8 @@ ADMIN_EXTRA_VIEWS = {
     "pilotlist_copy": "a",
     "pilotlist_publish": "p",
     "pilotlist_compare": "v",
+    "booth_poster": "v",
+    "listing_label": "v",
 }
 ADMIN_VIEW_RIGHT = {
     "changelist": "v",
@@ -299,8 +329,18 @@ def concrete_url(route: str, name: str, world) -> str:
         "<slug:action>": "pause",
         "<str:token>": "0" * 32,
         "<str:file_format>": "csv",
+        "<int:photo_pk>": "1",
+        "<str:credit_code>/<path:sku>": f"{listing.wholesaler.credit_code}/{listing.sku}",
+        "<str:name>": "0" * 32 + ".jpg",
     }
     url = route
+    booth = objects["booth"]
+    if route.startswith("portal/booths/"):
+        url = url.replace("<int:pk>", str(booth.pk))
+    url = url.replace(
+        "<int:district>/<int:floor>/<int:street>/<str:number>",
+        f"{booth.district}/{booth.floor}/{booth.street}/{booth.number}",
+    )
     for placeholder, value in replacements.items():
         url = url.replace(placeholder, value)
     assert "<" not in url and "(" not in url, f"unfilled route {route} ({name})"

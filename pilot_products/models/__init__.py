@@ -19,6 +19,7 @@ from .catalogue import (
     TariffLine,
 )
 from .imports import ImportOutcome, ImportRecord, ImportState
+from .photos import ListingPhoto
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .statistics import (
     FigureScope,
@@ -54,6 +55,7 @@ __all__ = [
     "ImportRecord",
     "ImportState",
     "Listing",
+    "ListingPhoto",
     "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",
