@@ -32,8 +32,8 @@ from pilot_products.validators import (
 from .escaping import unescape_formula
 
 MSG_CODE_NUMBER_CELL = _(
-    "This cell holds a number, so Excel dropped any leading zero. Format the column "
-    "as Text and type the code again."
+    "This cell holds a number, not a code: format the column as Text and type the "
+    "code again, e.g. 04011000."
 )
 MSG_CODE_LEADING_ZERO = _(
     "The code is one digit short: Excel probably dropped its leading zero. Format "
@@ -65,7 +65,8 @@ MSG_DATE = _(
 )
 MSG_CHOICE = _("Choose one of: %(choices)s.")
 MSG_COUNTRY = _(
-    "Enter the two-letter ISO country code, e.g. JP for Japan or KR for Korea."
+    "Enter the country as its two-letter ISO code or its name in English or Chinese, "
+    "e.g. JP or Japan."
 )
 MSG_TIERS = _(
     "Write price tiers as quantity:price pairs separated by semicolons, e.g. "
@@ -121,10 +122,34 @@ def identifier(value: Any) -> str:
     return text(value)
 
 
+def _number_as_code(value: int | float) -> str:
+    """The digits of a numeric cell (a spreadsheet program turned a code into a
+    number): an integer keeps all its digits, anything else is shown as it is."""
+    if isinstance(value, float):
+        _require_finite(value)
+        if not value.is_integer():
+            return repr(value)
+        value = int(value)
+    return str(value)
+
+
 def _code(validator: Callable[[str], None], length: int) -> Parser:
+    """A numeric code (tariff line, customs code), typed as text or saved as a number.
+
+    A number with the code's full length is the code (LibreOffice and Excel turn a
+    CSV's codes into numbers on "save as XLSX"); one digit short, the leading zero
+    was dropped, and only then does the message say so.
+    """
+
     def parse(value: Any) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+            code = _number_as_code(value)
+            if code.isdigit() and len(code) == length - 1:
+                raise ValidationError(MSG_CODE_LEADING_ZERO, code="leading_zero")
+            if not (code.isdigit() and len(code) == length):
+                raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+            validator(code)
+            return code
         code = text(value)
         if code.isascii() and code.isdigit() and len(code) == length - 1:
             raise ValidationError(MSG_CODE_LEADING_ZERO, code="leading_zero")
@@ -251,9 +276,15 @@ def date_value(value: Any) -> date | None:
         raise ValidationError(MSG_DATE, code="date") from error
 
 
-def choice(choices_class) -> Parser:
-    """Accept a choice's value or its label in English or Chinese, in any case."""
-    accepted: dict[str, str] = {}
+def choice(choices_class, words: dict[str, str] | None = None) -> Parser:
+    """Accept a choice's value or its label in English or Chinese, in any case.
+
+    ``words`` adds what users type besides the labels (a listing's status as the
+    button that sets it: 上架 / Activate), each mapped to the value.
+    """
+    accepted: dict[str, str] = {
+        word.lower(): value for word, value in (words or {}).items()
+    }
     for value, label in choices_class.choices:
         accepted[value.lower()] = value
         for language in ("en", "zh-hans"):
@@ -282,13 +313,38 @@ def country_codes() -> frozenset[str]:
     return frozenset(countries.countries)
 
 
+@functools.cache
+def country_names() -> dict[str, str]:
+    """Country names in English and Chinese (folded to lower case) -> ISO code."""
+    names: dict[str, str] = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for code, name in countries:
+                names.setdefault(str(name).lower(), code)
+    return names
+
+
 def country(value: Any) -> str:
-    code = text(value).upper()
+    """A country as its ISO code (two or three letters) or its English or Chinese
+    name: JP, JPN, Japan, 日本."""
+    typed = text(value)
+    code = typed.upper()
     if not code:
         return ""
-    if code not in country_codes():
+    if code in country_codes():
+        return code
+    if len(code) == 3 and (alpha2 := countries.alpha2(code)) in country_codes():
+        return alpha2
+    by_name = country_names().get(" ".join(typed.lower().split()))
+    if by_name is None:
         raise ValidationError(MSG_COUNTRY, code="country")
-    return code
+    return by_name
+
+
+def case_insensitive_code(value: Any) -> str:
+    """A code whose letters are capitals by rule (pilot products: P27): ``p27`` is
+    the same code, so it is read in capitals."""
+    return identifier(value).upper()
 
 
 def code_list(item_parser: Parser) -> Parser:
@@ -296,7 +352,7 @@ def code_list(item_parser: Parser) -> Parser:
 
     def parse(value: Any) -> tuple[str, ...]:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+            return (item_parser(value),)
         items = [item for item in LIST_SEPARATORS.split(text(value)) if item]
         return tuple(item_parser(item) for item in items)
 

@@ -53,6 +53,19 @@ MSG_UNKNOWN_BOOTH = _("No booth %(address)s exists in the Mall.")
 
 CHUNK = 2000
 
+#: A listing's status as the buttons that set it say it (上架 / Activate...), which
+#: is what a wholesaler types, besides the status labels themselves.
+LISTING_STATUS_WORDS = {
+    "上架": ListingStatus.ACTIVE,
+    "重新上架": ListingStatus.ACTIVE,
+    "activate": ListingStatus.ACTIVE,
+    "relist": ListingStatus.ACTIVE,
+    "下架": ListingStatus.PAUSED,
+    "pause": ListingStatus.PAUSED,
+    "停售": ListingStatus.DELISTED,
+    "delist": ListingStatus.DELISTED,
+}
+
 
 def in_chunks(values: list) -> Iterator[list]:
     """Slices of ``values`` for ``IN (...)`` queries, as large as the database allows.
@@ -286,7 +299,8 @@ class ListingsSpec(Spec):
                example="91330782MA0000001Y"),
         Column("sku", "货号", cells.identifier, "sku", required=True,
                aliases=("article_number",), is_code=True, example="TOY-0001"),
-        Column("pilot_product", "试点商品编号", cells.identifier, required=True,
+        Column("pilot_product", "试点商品编号", cells.case_insensitive_code,
+               required=True,
                aliases=("product_code",), example="P01"),
         Column("customs_code", "海关商品编码", cells.customs_code, "customs_code",
                required=True, aliases=("hs_code", "商品编码"), is_code=True,
@@ -307,8 +321,9 @@ class ListingsSpec(Spec):
         Column("stock", "库存", cells.integer, "stock", example=500),
         Column("booth", "商位", cells.booth_address, aliases=("摊位",),
                example="5区 7门 1楼 12街 12345"),
-        Column("status", "状态", cells.choice(ListingStatus), "status",
-               choices=tuple(ListingStatus.values), example=ListingStatus.DRAFT),
+        Column("status", "状态", cells.choice(ListingStatus, LISTING_STATUS_WORDS),
+               "status", choices=tuple(ListingStatus.values),
+               example=ListingStatus.DRAFT),
         Column("tiers", "阶梯价", cells.tiers, aliases=("price_tiers",),
                example="10:12.50;100:11.80"),
     )  # fmt: skip
