@@ -6,6 +6,7 @@ Every row is matched by its natural key, so loading twice leaves the same rows.
 import csv
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
+    ImportTarget,
+    OfficialFigure,
     PilotList,
     PilotProduct,
     ReviewStatus,
@@ -65,6 +68,8 @@ def load_reference_data(directory: Path = FIXTURES_DIR) -> LoadReport:
     _load_pilot_list(directory, report)
     _flag_products_off_newest_edition(report)
     _load_search_synonyms(directory, report)
+    _load_official_figures(directory, report)
+    _load_import_targets(directory, report)
     # Categories and products feed the catalogue's cached option lists.
     catalogue_changed()
     return report
@@ -145,6 +150,55 @@ def _load_editions(directory: Path, report: LoadReport) -> None:
             },
         )
         report.count("CBEC editions", created)
+
+
+def _optional_date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _load_official_figures(directory: Path, report: LoadReport) -> None:
+    """The published figures of the pilot, each with its source (docs/reference-data.md)."""
+    for row in _rows(directory, "official_figures.csv"):
+        month = int(row["month"]) if row["month"] else None
+        _obj, created = OfficialFigure.objects.update_or_create(
+            scope=row["scope"],
+            period_kind=row["period_kind"],
+            year=int(row["year"]),
+            month=month,
+            defaults={
+                "value": Decimal(row["value"]),
+                "unit": row["unit"],
+                "yoy_growth_percent": (
+                    Decimal(row["yoy_growth_percent"])
+                    if row["yoy_growth_percent"]
+                    else None
+                ),
+                "source_title": row["source_title"],
+                "publisher_zh": row["publisher_zh"],
+                "publisher_en": row["publisher_en"],
+                "published_on": _optional_date(row["published_on"]),
+                "source_url": row["source_url"],
+                "note": row["note"],
+            },
+        )
+        report.count("official figures", created)
+
+
+def _load_import_targets(directory: Path, report: LoadReport) -> None:
+    for row in _rows(directory, "import_targets.csv"):
+        _obj, created = ImportTarget.objects.update_or_create(
+            year=int(row["year"]),
+            defaults={
+                "value": Decimal(row["value"]),
+                "is_minimum": _yes(row["is_minimum"]),
+                "source_title": row["source_title"],
+                "publisher_zh": row["publisher_zh"],
+                "publisher_en": row["publisher_en"],
+                "published_on": _optional_date(row["published_on"]),
+                "source_url": row["source_url"],
+            },
+        )
+        report.count("import targets", created)
 
 
 def _load_entries(directory: Path, report: LoadReport) -> None:

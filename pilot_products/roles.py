@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Reviewers publish pilot list versions that editors drafted, never their own.
         *_perms(("view", "export"), ("pilotlist",)),
         "review_pilotproduct",
+        *_perms(("view", "export"), ("officialfigure", "importtarget")),
         "publish_pilotlist",
         *_perms(("view",), ("wholesaler", "booth", "listing", "importrecord")),
     ],
@@ -44,6 +45,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "view_importrecord",
         # The words buyers search by are the catalogue's vocabulary: editors keep it.
         *_perms(("view", "add", "change", "delete"), ("searchsynonym",)),
+        # The pilot office's figures and the city's targets, with their sources.
+        *_perms(
+            ("view", "add", "change", "delete", "import", "export"),
+            ("officialfigure", "importtarget"),
+        ),
     ],
     MALL_OPERATOR: [
         *_perms(

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from pilot_products.bulk import insert_rows
 from pilot_products.models import (
+    CbecCategory,
     Listing,
     ListingSearchDocument,
     PilotProduct,
@@ -40,6 +41,24 @@ class Document:
     listing_id: int
     terms: str
     title_terms: str
+
+
+def products_under_categories(category_ids) -> list[int]:
+    """Pilot products with a tariff line in these categories or any below them."""
+    below = set(category_ids)
+    frontier = set(category_ids)
+    while frontier:
+        frontier = set(
+            CbecCategory.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=below)
+            .values_list("pk", flat=True)
+        )
+        below |= frontier
+    return list(
+        PilotProduct.objects.filter(tariff_lines__category__in=below)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def product_terms(product_ids) -> dict[int, tuple[str, ...]]:

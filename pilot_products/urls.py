@@ -2,13 +2,19 @@
 
 from django.urls import include, path
 
-from pilot_products.views import catalogue, portal
+from pilot_products.views import catalogue, portal, progress
 
 app_name = "pilot_products"
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
     path("catalogue/", catalogue.browse, name="catalogue"),
+    path("progress/", progress.progress, name="pilot-progress"),
+    path(
+        "progress/figures.<str:file_format>",
+        progress.figures_download,
+        name="pilot-progress-figures",
+    ),
     path(
         "catalogue/products/<str:code>/",
         catalogue.pilot_product,

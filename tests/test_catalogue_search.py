@@ -150,3 +150,51 @@ def test_counts_stop_at_the_cap_and_paging_stops_with_them(client, db, monkeypat
     deep = client.get(BROWSE, {"page": 99, "sort": "price"})
     assert deep.status_code == 200 and deep.context["page_obj"].number == 1
     assert Listing.objects.visible_to_buyers().count() == 5
+
+
+def test_a_category_renamed_by_spreadsheet_is_found_on_the_next_search(client, editor):
+    """Names of a category (and of any category above the line's) are search terms."""
+    from pilot_products.spreadsheets.engine import run_import
+    from tests.spreadsheet_helpers import csv_bytes
+
+    parent = factories.make_category(code="toys", name_zh="玩具", name_en="Toys")
+    child = factories.make_category(
+        code="ride_on", name_zh="乘骑", name_en="Ride-ons", parent=parent
+    )
+    line = factories.make_tariff_line(category=child)
+    product = factories.make_pilot_product(tariff_lines=[line])
+    factories.make_listing(pilot_product=product, title_zh="礼品", title_en="Gift")
+    assert titles(client.get(BROWSE, {"q": "童车"})) == []
+
+    rows = [
+        ["code", "name_zh", "name_en", "parent", "sort_order"],
+        ["toys", "童车玩具", "Toys", "", "0"],
+    ]
+    result = run_import(
+        "categories", file_name="c.csv", data=csv_bytes(rows), user=editor
+    )
+    assert result.is_valid, result.errors
+    assert titles(client.get(BROWSE, {"q": "童车"})) == ["Gift"]
+
+
+def test_a_tariff_line_moved_to_another_category_by_spreadsheet_changes_the_search(
+    client, editor
+):
+    from pilot_products.spreadsheets.engine import run_import
+    from tests.spreadsheet_helpers import csv_bytes
+
+    factories.make_category(code="strollers", name_zh="婴儿车", name_en="Strollers")
+    line = factories.make_tariff_line(code="99112233", name_zh="商品", name_en="Goods")
+    product = factories.make_pilot_product(tariff_lines=[line])
+    factories.make_listing(pilot_product=product, title_zh="礼品", title_en="Gift")
+    assert titles(client.get(BROWSE, {"q": "stroller"})) == []
+
+    rows = [
+        ["code", "name_zh", "name_en", "category"],
+        ["99112233", "商品", "Goods", "strollers"],
+    ]
+    result = run_import(
+        "tariff-lines", file_name="t.csv", data=csv_bytes(rows), user=editor
+    )
+    assert result.is_valid, result.errors
+    assert titles(client.get(BROWSE, {"q": "stroller"})) == ["Gift"]

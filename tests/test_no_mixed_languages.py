@@ -114,6 +114,7 @@ def _pages(site) -> dict[str, tuple[str, bool]]:
         "catalogue": ("/catalogue/", False),
         "product": (f"/catalogue/products/{site['product'].code}/", False),
         "wholesaler": (f"/catalogue/wholesalers/{site['company'].pk}/", False),
+        "pilot progress": ("/progress/", False),
         "login": ("/accounts/login/", False),
         "dashboard": ("/portal/", True),
         "listings": ("/portal/listings/", True),

@@ -17,7 +17,9 @@ from pilot_products.models import (
     CbecListEdition,
     CbecListEntry,
     ImportRecord,
+    ImportTarget,
     Listing,
+    OfficialFigure,
     PilotList,
     PilotProduct,
     SearchSynonym,
@@ -49,6 +51,8 @@ ADMIN_RIGHTS = {
     "listing": {"reviewer": "v", "operator": "vacie"},
     "wholesalermember": {"operator": "vacd"},
     "searchsynonym": {"editor": "vacd"},
+    "officialfigure": {"editor": "vacdie", "reviewer": "ve"},
+    "importtarget": {"editor": "vacdie", "reviewer": "ve"},
 }
 #: Models whose admin refuses a right whatever the permissions (nothing is deleted in
 #: the pilot; import records are written only by imports).
@@ -62,6 +66,8 @@ PAGES = {
     "set_language": {"*": REDIRECT},
     "pilot_products:home": {"*": OK},
     "pilot_products:catalogue": {"*": OK},
+    "pilot_products:pilot-progress": {"*": OK},
+    "pilot_products:pilot-progress-figures": {"*": OK},
     "pilot_products:pilot-product": {"*": OK},
     "pilot_products:wholesaler": {"*": OK},
     # The portal: wholesaler-a owns the objects in the URLs, wholesaler-b must get 404.
@@ -203,6 +209,8 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         "listing": listing,
         "wholesalermember": WholesalerMember.objects.get(user=user_a),
         "searchsynonym": SearchSynonym.objects.first(),
+        "officialfigure": OfficialFigure.objects.first(),
+        "importtarget": ImportTarget.objects.first(),
         "user": user_a,
         "group": user_a.groups.first(),
     }

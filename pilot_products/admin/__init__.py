@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - registers
     pilot_lists,
     products,
     search,
+    statistics,
     trade,
 )
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from pilot_products import search_documents
 from pilot_products.admin.inlines import LabelledTabularInline
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.catalogue_sync import catalogue_changed
@@ -11,7 +12,6 @@ from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
-    PilotProduct,
     TariffLine,
 )
 from pilot_products.resources import (
@@ -53,9 +53,7 @@ class CbecCategoryAdmin(CatalogueReferenceAdmin):
         super().save_model(request, obj, form, change)
         # Category names are in the search documents and in the option lists.
         catalogue_changed(
-            product_ids=PilotProduct.objects.filter(
-                tariff_lines__category=obj
-            ).values_list("pk", flat=True)
+            product_ids=search_documents.products_under_categories([obj.pk])
         )
 
 

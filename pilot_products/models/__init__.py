@@ -14,6 +14,13 @@ from .catalogue import (
 )
 from .imports import ImportOutcome, ImportRecord, ImportState
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
+from .statistics import (
+    FigureScope,
+    FigureUnit,
+    ImportTarget,
+    OfficialFigure,
+    PeriodKind,
+)
 from .trade import (
     Booth,
     Listing,
@@ -27,6 +34,11 @@ from .trade import (
 
 __all__ = [
     "Booth",
+    "FigureScope",
+    "FigureUnit",
+    "ImportTarget",
+    "OfficialFigure",
+    "PeriodKind",
     "CbecCategory",
     "CbecListEdition",
     "CbecListEntry",

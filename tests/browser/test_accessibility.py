@@ -59,6 +59,7 @@ def public_pages(site) -> list[str]:
         "/catalogue/",
         f"/catalogue/products/{site['product'].code}/",
         f"/catalogue/wholesalers/{site['wholesaler'].pk}/",
+        "/progress/",
         "/accounts/login/",
         "/admin/login/",
     ]

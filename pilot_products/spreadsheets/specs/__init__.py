@@ -7,6 +7,7 @@ from .catalogue import (
     PilotProductsSpec,
     TariffLinesSpec,
 )
+from .statistics import OfficialFiguresSpec
 from .trade import BoothsSpec, ListingsSpec, WholesalersSpec
 
 SPECS: dict[str, type[Spec]] = {
@@ -19,6 +20,7 @@ SPECS: dict[str, type[Spec]] = {
         WholesalersSpec,
         BoothsSpec,
         ListingsSpec,
+        OfficialFiguresSpec,
     )
 }
 
@@ -37,6 +39,7 @@ __all__ = [
     "CategoriesSpec",
     "CbecEntriesSpec",
     "ListingsSpec",
+    "OfficialFiguresSpec",
     "PilotProductsSpec",
     "RowInvalid",
     "Scope",

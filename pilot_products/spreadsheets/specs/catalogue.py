@@ -12,7 +12,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from pilot_products import rules
+from pilot_products import rules, search_documents
 from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     CbecCategory,
@@ -29,7 +29,7 @@ from pilot_products.validators import MSG_ENTRY_ROW_TAKEN
 
 from .. import cells
 from ..columns import Column
-from .base import UNCHANGED, Spec, add_error
+from .base import NEW, UNCHANGED, Spec, add_error
 
 MSG_UNKNOWN_CATEGORY = _("No CBEC category with the code “%(code)s” exists.")
 MSG_PARENT_BELOW = _(
@@ -134,6 +134,13 @@ class CategoriesSpec(Spec):
             instance.save()
             self.codes[instance.code] = instance.pk
             self.parent_code_of[instance.pk] = instance.code
+        changed = [c.instance.pk for c in candidates if c.action != UNCHANGED]
+        if changed:
+            # Category names are in the search documents of every listing whose
+            # product has a line in the category or in one below it.
+            catalogue_changed(
+                product_ids=search_documents.products_under_categories(changed)
+            )
 
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).select_related("parent")
@@ -177,6 +184,19 @@ class TariffLinesSpec(Spec):
             fields["category_id"] = self.categories.get(code)
             if fields["category_id"] is None:
                 add_error(errors, "category", MSG_UNKNOWN_CATEGORY % {"code": code})
+
+    def write(self, candidates, user_id, reason):
+        super().write(candidates, user_id, reason)
+        changed = [
+            c.instance.pk for c in candidates if c.action not in (NEW, UNCHANGED)
+        ]
+        if changed:
+            # A line's category lends its names to the search documents.
+            catalogue_changed(
+                product_ids=PilotProduct.objects.filter(
+                    tariff_lines__in=changed
+                ).values_list("pk", flat=True)
+            )
 
     def export_queryset(self, queryset=None):
         return super().export_queryset(queryset).select_related("category")

@@ -1,0 +1,201 @@
+"""What the pilot progress page shows, from the official figures and the targets.
+
+Two queries whatever the number of figures (the figures, the targets), then plain
+arithmetic in ``Decimal``: a share of 100 bn CNY is exact on SQLite as on
+PostgreSQL. Figures of different scopes are never added or compared.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Min, Q
+
+from pilot_products.models import (
+    FigureScope,
+    ImportTarget,
+    OfficialFigure,
+    PeriodKind,
+    PilotProduct,
+)
+
+#: A reported growth rate further than this from the one computed from the two
+#: periods' figures is shown as a mismatch (in percentage points). Reports round
+#: to one decimal and revise the earlier year's figure, so small gaps are normal.
+GROWTH_TOLERANCE = Decimal("0.5")
+ONE_DECIMAL = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+
+def _percent(value: Decimal) -> Decimal:
+    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: ImportTarget
+    #: The latest figure of Yiwu's import trade in the target's year, if any.
+    reached: OfficialFigure | None
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        if self.reached is None:
+            return None
+        return _percent(self.reached.value * HUNDRED / self.target.value)
+
+    @property
+    def bar_width(self) -> int:
+        """The bar's filled part, out of 100 (a chart never draws past its frame)."""
+        share = self.share_percent
+        return 0 if share is None else int(min(share, HUNDRED))
+
+
+@dataclass(frozen=True)
+class ImpliedGrowth:
+    start: ImportTarget
+    end: ImportTarget
+
+    @property
+    def annual_percent(self) -> Decimal:
+        """The yearly growth that takes the start target to the end one."""
+        years = self.end.year - self.start.year
+        ratio = float(self.end.value / self.start.value)
+        return _percent(Decimal(str((ratio ** (1 / years) - 1) * 100)))
+
+
+@dataclass(frozen=True)
+class GrowthCheck:
+    figure: OfficialFigure
+    previous: OfficialFigure
+
+    @property
+    def computed_percent(self) -> Decimal:
+        return _percent(
+            (self.figure.value - self.previous.value) * HUNDRED / self.previous.value
+        )
+
+    @property
+    def difference(self) -> Decimal:
+        return self.figure.yoy_growth_percent - self.computed_percent
+
+    @property
+    def mismatch(self) -> bool:
+        return abs(self.difference) > GROWTH_TOLERANCE
+
+
+#: SVG units of the charts: the longest bar, and the room each bar takes.
+BAR_LENGTH = 200
+BAR_PITCH = 12
+
+
+@dataclass(frozen=True)
+class Bar:
+    figure: OfficialFigure
+    length: int
+    y: int
+
+
+@dataclass(frozen=True)
+class ScopeSeries:
+    scope: FigureScope
+    figures: list[OfficialFigure]
+
+    @property
+    def label(self) -> str:
+        return self.scope.label
+
+    @property
+    def chart_height(self) -> int:
+        return len(self.figures) * BAR_PITCH
+
+    def bars(self) -> list[Bar]:
+        """One bar per figure, as long against ``BAR_LENGTH`` as it is to the largest."""
+        top = max((figure.value for figure in self.figures), default=Decimal(0))
+        return [
+            Bar(
+                figure,
+                int(figure.value * BAR_LENGTH / top) if top else 0,
+                index * BAR_PITCH,
+            )
+            for index, figure in enumerate(self.figures)
+        ]
+
+
+def _period_order(figure: OfficialFigure) -> tuple:
+    kinds = {PeriodKind.MONTH: 0, PeriodKind.YEAR_TO_DATE: 1, PeriodKind.YEAR: 2}
+    return (figure.year, figure.month or 12, kinds[figure.period_kind])
+
+
+def latest_of_year(figures: list[OfficialFigure], year: int) -> OfficialFigure | None:
+    """The figure covering most of ``year``: the whole year, else the latest YTD."""
+    covering = [
+        f
+        for f in figures
+        if f.year == year
+        and f.period_kind in (PeriodKind.YEAR, PeriodKind.YEAR_TO_DATE)
+    ]
+    return max(covering, key=_period_order, default=None)
+
+
+def growth_checks(figures: list[OfficialFigure]) -> list[GrowthCheck]:
+    """Reported growth against the growth of the same period a year before."""
+    by_period = {(f.scope, f.period_kind, f.year, f.month): f for f in figures}
+    checks = []
+    for figure in figures:
+        if figure.yoy_growth_percent is None:
+            continue
+        previous = by_period.get(
+            (figure.scope, figure.period_kind, figure.year - 1, figure.month)
+        )
+        if previous is not None and previous.value:
+            checks.append(GrowthCheck(figure, previous))
+    return checks
+
+
+@dataclass(frozen=True)
+class PilotProgress:
+    targets: list[TargetProgress]
+    implied: list[ImpliedGrowth]
+    series: list[ScopeSeries]
+    checks: list[GrowthCheck]
+
+    @property
+    def mismatches(self) -> list[GrowthCheck]:
+        return [check for check in self.checks if check.mismatch]
+
+
+def pilot_progress() -> PilotProgress:
+    figures = sorted(OfficialFigure.objects.all(), key=_period_order)
+    targets = list(ImportTarget.objects.order_by("year"))
+    yiwu = [f for f in figures if f.scope == FigureScope.YIWU_IMPORTS]
+    grouped: dict[str, list[OfficialFigure]] = defaultdict(list)
+    for figure in figures:
+        grouped[figure.scope].append(figure)
+    return PilotProgress(
+        targets=[TargetProgress(t, latest_of_year(yiwu, t.year)) for t in targets],
+        implied=[
+            ImpliedGrowth(a, b) for a, b in zip(targets, targets[1:], strict=False)
+        ],
+        series=[
+            ScopeSeries(FigureScope(scope), grouped[scope])
+            for scope in FigureScope.values
+            if grouped[scope]
+        ],
+        checks=growth_checks(figures),
+    )
+
+
+def products_on_offer():
+    """Approved pilot products with their public offers, wholesalers and prices."""
+    public = Q(listings__is_public=True)
+    return (
+        PilotProduct.objects.approved()
+        .annotate(
+            offers=Count("listings", filter=public),
+            wholesalers=Count("listings__wholesaler", filter=public, distinct=True),
+            booths=Count("listings__booth", filter=public, distinct=True),
+            lowest=Min("listings__unit_price", filter=public),
+            highest=Max("listings__unit_price", filter=public),
+        )
+        .order_by("code")
+    )
