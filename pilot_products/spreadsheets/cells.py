@@ -10,7 +10,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -69,8 +69,13 @@ MSG_COUNTRY = _(
     "e.g. JP or Japan."
 )
 MSG_TIERS = _(
-    "Write price tiers as quantity:price pairs separated by semicolons, e.g. "
-    "100:9.50;500:8.80."
+    "Write price tiers as quantity=price pairs separated by semicolons, e.g. "
+    "100=9.50;500=8.80."
+)
+MSG_TIERS_TIME = _(
+    "The spreadsheet program turned these price tiers into a time (it reads "
+    "100:8.34 as hours and minutes). Format the column as Text and write the tiers "
+    "as quantity=price, e.g. 100=9.50;500=8.80."
 )
 MSG_BOOTH_ADDRESS = _(
     "Write the booth as district, floor, street and number, e.g. 5区 1楼 12街 12345."
@@ -85,6 +90,9 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "x", "✓"}
 FALSE_WORDS = {"0", "false", "no", "n", "否"}
 LIST_SEPARATORS = re.compile(r"[;,；，、\s]+")
 TIER_SEPARATORS = re.compile(r"[;；\n]+")
+#: A tier as a spreadsheet program shows it after reading it as a time: minutes
+#: with a leading zero or seconds (40:08.34, 100:08:00), never a price as typed.
+MANGLED_TIER = re.compile(r"[0-9]+:(0[0-9][.:][0-9]+|[0-9]{2}:[0-9]{2}([.][0-9]+)?)")
 BOOTH_ADDRESS = re.compile(
     r"(?P<district>[0-9]+)区\s*(?:(?P<gate>[0-9A-Za-z]+)门\s*)?"
     r"(?P<floor>[0-9]+)楼\s*(?P<street>[0-9]+)街\s*(?P<number>[0-9]+)"
@@ -360,18 +368,30 @@ def code_list(item_parser: Parser) -> Parser:
 
 
 def tiers(value: Any) -> tuple[tuple[int, Decimal], ...]:
-    """Price tiers written ``100:9.50;500:8.80`` (full-width ：and ；accepted)."""
+    """Price tiers written ``100=9.50;500=8.80`` (full-width ＝ and ；accepted).
+
+    The ``=`` form is what exports and templates write: no spreadsheet program
+    reads it as anything but text. The older ``100:9.50`` is still read, but
+    LibreOffice, Excel and WPS turn it into a time when it is typed or a CSV is
+    opened; such a time (a time or date cell, or text like
+    ``40:08.34``) is refused with a message that says what happened.
+    """
+    if isinstance(value, time | timedelta | date):
+        raise ValidationError(MSG_TIERS_TIME, code="tiers_time")
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValidationError(MSG_TIERS, code="tiers")
-    typed = text(value).replace("：", ":")
+    typed = text(value).replace("：", ":").replace("＝", "=")
     result = []
     for part in TIER_SEPARATORS.split(typed):
         part = part.strip()
         if not part:
             continue
-        if part.count(":") != 1:
+        if MANGLED_TIER.fullmatch(part):
+            raise ValidationError(MSG_TIERS_TIME, code="tiers_time")
+        separator = "=" if "=" in part else ":"
+        if part.count(separator) != 1 or (separator == "=" and ":" in part):
             raise ValidationError(MSG_TIERS, code="tiers")
-        quantity, price = (piece.strip() for piece in part.split(":"))
+        quantity, price = (piece.strip() for piece in part.split(separator))
         parsed_quantity, parsed_price = integer(quantity), money(price)
         if parsed_quantity is None or parsed_price is None:
             raise ValidationError(MSG_TIERS, code="tiers")
@@ -380,7 +400,8 @@ def tiers(value: Any) -> tuple[tuple[int, Decimal], ...]:
 
 
 def format_tiers(pairs) -> str:
-    return ";".join(f"{quantity}:{price}" for quantity, price in pairs)
+    """Tiers as exports and templates write them (see ``tiers``)."""
+    return ";".join(f"{quantity}={price}" for quantity, price in pairs)
 
 
 class BoothLocation(tuple):

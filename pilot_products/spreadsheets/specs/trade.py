@@ -325,7 +325,7 @@ class ListingsSpec(Spec):
                "status", choices=tuple(ListingStatus.values),
                example=ListingStatus.DRAFT),
         Column("tiers", "阶梯价", cells.tiers, aliases=("price_tiers",),
-               example="10:12.50;100:11.80"),
+               is_code=True, example="10=12.50;100=11.80"),
     )  # fmt: skip
 
     def optional_columns(self):
@@ -586,7 +586,9 @@ class ListingsSpec(Spec):
                     .order_by("listing_id", "min_quantity")
                     .values_list("listing_id", "min_quantity", "unit_price")
                 ):
-                    tiers.setdefault(listing_id, []).append(f"{quantity}:{price}")
+                    tiers.setdefault(listing_id, []).append(
+                        cells.format_tiers([(quantity, price)])
+                    )
             for row in chunk:
                 (pk, credit, sku, product, code, title_zh, title_en, brand, origin,
                  unit, price, moq, stock, district, gate, floor, street, number,
