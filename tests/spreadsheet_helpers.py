@@ -49,6 +49,7 @@ def listing_row(wholesaler, product, booth=None, **overrides) -> list:
         "booth": booth.address if booth else "",
         "status": "active",
         "tiers": "10=12.50;100=11.00",
+        "version": "",
     }
     values.update(overrides)
     return [values[key] for key in LISTING_HEADERS]

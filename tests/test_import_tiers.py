@@ -111,7 +111,7 @@ def test_exports_write_the_equals_form_as_text(trade, file_format):
     export_file(ListingsSpec(), buffer, file_format)
     data = buffer.getvalue()
     if file_format == "csv":
-        assert b",10=12.50;100=11.00\r\n" in data
+        assert b",10=12.50;100=11.00,v" in data
     else:
         sheet = load_workbook(io.BytesIO(data)).worksheets[0]
         headers = [cell.value for cell in sheet[1]]

@@ -10,7 +10,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -76,6 +76,10 @@ MSG_TIERS_TIME = _(
     "The spreadsheet program turned these price tiers into a time (it reads "
     "100:8.34 as hours and minutes). Format the column as Text and write the tiers "
     "as quantity=price, e.g. 100=9.50;500=8.80."
+)
+MSG_VERSION = _(
+    "Leave the version cell as the export wrote it (e.g. v1764658621123456), or "
+    "empty for a new row: it tells whether the row changed since the export."
 )
 MSG_BOOTH_ADDRESS = _(
     "Write the booth as district, floor, street and number, e.g. 5区 1楼 12街 12345."
@@ -402,6 +406,35 @@ def tiers(value: Any) -> tuple[tuple[int, Decimal], ...]:
 def format_tiers(pairs) -> str:
     """Tiers as exports and templates write them (see ``tiers``)."""
     return ";".join(f"{quantity}={price}" for quantity, price in pairs)
+
+
+#: Microseconds since the epoch, with a letter in front so that no spreadsheet
+#: program reads the cell as a number (and rounds it) or as a date.
+VERSION_PREFIX = "v"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def version_number(changed_at: datetime) -> int:
+    """A last-changed timestamp as the version number it is compared by."""
+    return (changed_at - EPOCH) // timedelta(microseconds=1)
+
+
+def version_of(changed_at: datetime) -> str:
+    """The version cell of a row last changed at ``changed_at`` (read-only column)."""
+    return f"{VERSION_PREFIX}{version_number(changed_at)}"
+
+
+def version(value: Any) -> int | None:
+    """A version cell as exported (``v`` and microseconds), or None when empty."""
+    typed = text(value)
+    if not typed:
+        return None
+    digits = typed[len(VERSION_PREFIX) :]
+    if not typed.lower().startswith(VERSION_PREFIX) or not (
+        digits.isascii() and digits.isdigit()
+    ):
+        raise ValidationError(MSG_VERSION, code="version")
+    return int(digits)
 
 
 class BoothLocation(tuple):

@@ -50,6 +50,10 @@ MSG_OTHER_WHOLESALER = _(
 )
 MSG_UNKNOWN_PRODUCT = _("No pilot product with the code “%(code)s” exists.")
 MSG_UNKNOWN_BOOTH = _("No booth %(address)s exists in the Mall.")
+MSG_STALE_ROW = _(
+    "This listing was changed after the file was exported, so this row would undo "
+    "that change (%(changes)s). Download a new export and make your change there."
+)
 
 CHUNK = 2000
 
@@ -255,6 +259,7 @@ LISTING_EXPORT_VALUES = (
     "booth__street",
     "booth__number",
     "status",
+    "updated_at",
 )
 
 
@@ -277,6 +282,8 @@ class ListingRow:
     product: ProductInfo | None
     booth_given: bool
     booth_owner: int | None
+    #: The version cell (microseconds of the export's last change), if given.
+    version: int | None = None
 
 
 class ListingsSpec(Spec):
@@ -326,6 +333,7 @@ class ListingsSpec(Spec):
                example=ListingStatus.DRAFT),
         Column("tiers", "阶梯价", cells.tiers, aliases=("price_tiers",),
                is_code=True, example="10=12.50;100=11.80"),
+        Column("version", "版本", cells.version, read_only=True, is_code=True),
     )  # fmt: skip
 
     def optional_columns(self):
@@ -474,6 +482,7 @@ class ListingsSpec(Spec):
             product=product,
             booth_given=booth_given,
             booth_owner=booth_owner,
+            version=values.get("version"),
         )
 
     def extra_of(self, row):
@@ -527,6 +536,28 @@ class ListingsSpec(Spec):
             confirmed_at=existing["stock_confirmed_at"] if existing else None,
             now=self.now,
         )
+
+    def check_change(self, candidate, row, existing, errors):
+        """A row from a file exported before the listing's last change is refused,
+        naming what it would undo: an old file never reverts a web edit."""
+        if row.version is None:
+            return
+        if cells.version_number(existing["updated_at"]) <= row.version:
+            return
+        changes = []
+        for column in self.columns:
+            if column.key not in candidate.changed:
+                continue
+            if column.key == self.extra_column:
+                old = cells.format_tiers(self.existing_extra(existing))
+                new = cells.format_tiers(candidate.extra or ())
+            else:
+                attname = next(
+                    name for name, key in self.column_of.items() if key == column.key
+                )
+                old, new = existing.get(attname), vars(candidate.instance)[attname]
+            changes.append(f"{column.key}: {old or '—'} → {new or '—'}")
+        add_error(errors, "version", MSG_STALE_ROW % {"changes": "; ".join(changes)})
 
     def existing_extra(self, state):
         pk = state.get("id")
@@ -592,11 +623,12 @@ class ListingsSpec(Spec):
             for row in chunk:
                 (pk, credit, sku, product, code, title_zh, title_en, brand, origin,
                  unit, price, moq, stock, district, gate, floor, street, number,
-                 status) = row  # fmt: skip
+                 status, updated_at) = row  # fmt: skip
                 yield [
                     credit, sku, product, code, title_zh, title_en, brand, origin,
                     unit, price, moq, stock,
                     booth_address(district, gate, floor, street, number)
                     if number else "",
                     status, ";".join(tiers.get(pk, ())),
+                    cells.version_of(updated_at),
                 ]  # fmt: skip
