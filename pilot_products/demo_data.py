@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from pilot_products import roles
 from pilot_products.bulk import insert_rows
 from pilot_products.catalogue_sync import catalogue_changed
+from pilot_products.demo_batches import seed_demo_batches
 from pilot_products.models import (
     Booth,
     Listing,
@@ -146,6 +147,7 @@ class SeedResult:
     booths: int
     listings: int
     price_tiers: int
+    import_batch_lines: int = 0
 
 
 def demo_credit_code(rng: random.Random) -> str:
@@ -320,11 +322,14 @@ def seed_demo(
             flush()
     if pending:
         flush()
+    batch_lines = seed_demo_batches(rng, [w.pk for w in created_wholesalers])
+    report("import batch lines", batch_lines, batch_lines)
     return SeedResult(
         wholesalers=len(created_wholesalers),
         booths=len(booth_rows),
         listings=counts["listings"],
         price_tiers=counts["tiers"],
+        import_batch_lines=batch_lines,
     )
 
 

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min, Q
+from django_countries import countries
 
 from pilot_products.models import (
     FigureScope,
+    ImportBatchLine,
     ImportTarget,
     OfficialFigure,
     PeriodKind,
     PilotProduct,
+    TransportMode,
 )
 
 #: A reported growth rate further than this from the one computed from the two
@@ -198,4 +201,131 @@ def products_on_offer():
             highest=Max("listings__unit_price", filter=public),
         )
         .order_by("code")
+    )
+
+
+#: ISO codes of European countries, for the rail corridor's share of European imports.
+EUROPE = frozenset(
+    [
+        "AD",
+        "AL",
+        "AT",
+        "BA",
+        "BE",
+        "BG",
+        "BY",
+        "CH",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GB",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MC",
+        "MD",
+        "ME",
+        "MK",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "RS",
+        "RU",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "UA",
+        "VA",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One part of the total; kept in the shared cache, so named in no language."""
+
+    key: str
+    kind: str  # "transport" or "origin"
+    value: Decimal
+    of_total: Decimal
+
+    @property
+    def label(self) -> str:
+        if self.kind == "transport":
+            return str(TransportMode(self.key).label)
+        return str(countries.name(self.key))
+
+    @property
+    def bar_width(self) -> int:
+        return int(self.of_total)
+
+
+@dataclass(frozen=True)
+class BatchTotals:
+    total: Decimal
+    lines: int
+    by_transport: list[Share]
+    by_origin: list[Share]
+    #: Of the value imported from Europe, the share that came by return train.
+    rail_share_of_europe: Decimal | None
+
+
+def _shares(sums: dict[str, Decimal], kind: str, total: Decimal) -> list[Share]:
+    return [
+        Share(key, kind, value, _percent(value * HUNDRED / total))
+        for key, value in sorted(sums.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def batch_totals() -> BatchTotals:
+    """Values of every recorded batch line, summed exactly (``Decimal``, in Python).
+
+    SQLite's ``SUM`` over a decimal column adds floats and drifts by fractions of a
+    fen over many rows; each value read back is exact, so the sum here is too, on
+    both databases. One query.
+    """
+    total = Decimal(0)
+    lines = 0
+    transport: dict[str, Decimal] = defaultdict(Decimal)
+    origin: dict[str, Decimal] = defaultdict(Decimal)
+    europe = Decimal(0)
+    europe_by_rail = Decimal(0)
+    rows = ImportBatchLine.objects.values_list(
+        "value_cny", "batch__transport_mode", "batch__origin_country"
+    )
+    for value, mode, country in rows.iterator(chunk_size=5000):
+        total += value
+        lines += 1
+        transport[mode] += value
+        origin[country] += value
+        if country in EUROPE:
+            europe += value
+            if mode == TransportMode.RAIL:
+                europe_by_rail += value
+    if not total:
+        return BatchTotals(total, lines, [], [], None)
+    return BatchTotals(
+        total=total,
+        lines=lines,
+        by_transport=_shares(transport, "transport", total),
+        by_origin=_shares(origin, "origin", total),
+        rail_share_of_europe=(
+            _percent(europe_by_rail * HUNDRED / europe) if europe else None
+        ),
     )

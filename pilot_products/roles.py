@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(("view", "export"), ("officialfigure", "importtarget")),
         "publish_pilotlist",
         *_perms(("view",), ("wholesaler", "booth", "listing", "importrecord")),
+        *_perms(("view",), ("importbatch", "importbatchline")),
     ],
     CATALOGUE_EDITOR: [
         *_perms(
@@ -57,6 +58,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             ("wholesaler", "booth", "listing"),
         ),
         *_perms(("view", "add", "change", "delete"), ("wholesalermember",)),
+        *_perms(
+            ("view", "add", "change", "delete", "import", "export"),
+            ("importbatch", "importbatchline"),
+        ),
         "view_pricetier",
         "change_pricetier",
         *_perms(("view",), ("pilotproduct", "pilotlist", "tariffline", "cbeccategory")),

@@ -6,14 +6,26 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.models import (
     Booth,
     CbecCategory,
+    ImportBatchLine,
     Listing,
+    ListingPhoto,
     ListingStatus,
     PilotProduct,
     PriceTier,
@@ -47,14 +59,42 @@ def capped_count(listings: QuerySet[Listing], cap: int = COUNT_CAP) -> int:
 
 def visible_listings() -> QuerySet[Listing]:
     """Listings buyers may see, with what every catalogue row shows."""
-    return Listing.objects.visible_to_buyers().select_related(
-        "pilot_product", "wholesaler", "booth"
+    return with_main_photo(
+        Listing.objects.visible_to_buyers().select_related(
+            "pilot_product", "wholesaler", "booth"
+        )
+    )
+
+
+def with_main_photo(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Read each listing's main photo in the same query (``Listing.main_photo``).
+
+    Subqueries over the one-main-photo index, evaluated only for the rows a page
+    returns: a page with photos costs no more queries than one without.
+    """
+    main = ListingPhoto.objects.filter(listing=OuterRef("pk"), is_main=True)
+    return listings.annotate(
+        main_photo_name=Subquery(main.values("image")[:1]),
+        main_photo_width=Subquery(main.values("width")[:1]),
+        main_photo_height=Subquery(main.values("height")[:1]),
     )
 
 
 def with_price_tiers(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     return listings.prefetch_related(
         Prefetch("price_tiers", queryset=PriceTier.objects.order_by("min_quantity"))
+    )
+
+
+def with_import_lines(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Listings with the batch lines that supplied them, newest declaration first."""
+    return listings.prefetch_related(
+        Prefetch(
+            "import_lines",
+            queryset=ImportBatchLine.objects.select_related("batch").order_by(
+                "-batch__declared_on", "-pk"
+            ),
+        )
     )
 
 

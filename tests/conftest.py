@@ -30,12 +30,16 @@ def _empty_shared_cache():
 
 @pytest.fixture(autouse=True)
 def _import_files_in_tmp(settings, tmp_path):
-    """Keep each test's uploads and previews in its own folder, never in media/."""
+    """Keep each test's uploads, previews and photos in its own folder, never in media/."""
     settings.STORAGES = settings.STORAGES | {
         "imports": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "imports", "allow_overwrite": True},
-        }
+        },
+        "photos": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "photos"},
+        },
     }
 
 

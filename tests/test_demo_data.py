@@ -8,6 +8,7 @@ from django.test import Client
 from pilot_products.demo_data import DEMO_PASSWORD
 from pilot_products.models import (
     Booth,
+    ImportBatch,
     Listing,
     PriceTier,
     Wholesaler,
@@ -56,11 +57,13 @@ def test_seed_creates_exactly_the_requested_counts(reference_data):
 def test_same_seed_gives_the_same_data(reference_data):
     _seed(wholesalers=5, listings=60, seed=11)
     first = _fingerprint()
+    ImportBatch.objects.all().delete()
     Listing.objects.all().delete()
     Booth.objects.all().delete()
     Wholesaler.objects.all().delete()
     _seed(wholesalers=5, listings=60, seed=11)
     assert _fingerprint() == first
+    ImportBatch.objects.all().delete()
     Listing.objects.all().delete()
     Booth.objects.all().delete()
     Wholesaler.objects.all().delete()
@@ -74,6 +77,14 @@ def test_seeded_rows_pass_every_validation_rule(reference_data):
         validate_credit_code(wholesaler.credit_code)
     for booth in Booth.objects.all():
         assert booth.address.startswith("5区 ")
+    for batch in ImportBatch.objects.prefetch_related("lines__listings"):
+        batch.full_clean()
+        for line in batch.lines.all():
+            line.full_clean()
+            for listing in line.listings.all():
+                assert listing.wholesaler_id == batch.wholesaler_id
+                assert listing.customs_code.startswith(line.tariff_line.code)
+    assert ImportBatch.objects.exists()
     for listing in Listing.objects.select_related("booth", "pilot_product"):
         listing.full_clean()
         tiers = [(t.min_quantity, t.unit_price) for t in listing.price_tiers.all()]

@@ -121,6 +121,8 @@ def _pages(site) -> dict[str, tuple[str, bool]]:
         "new listing": ("/portal/listings/new/", True),
         "edit listing": (f"/portal/listings/{site['listing'].pk}/", True),
         "spreadsheets": ("/portal/spreadsheets/", True),
+        "import batches": ("/portal/batches/", True),
+        "new import batch": ("/portal/batches/new/", True),
     }
 
 

@@ -13,6 +13,7 @@ from pilot_products.models import ImportTarget, OfficialFigure
 from pilot_products.models.statistics import figure_errors
 from pilot_products.reference_data import load_reference_data
 from pilot_products.spreadsheets.engine import run_import
+from tests import factories
 from tests.spreadsheet_helpers import csv_bytes
 
 PROGRESS = reverse("pilot_products:pilot-progress")
@@ -233,3 +234,50 @@ def test_the_download_escapes_formulas(client, db):
     assert response.status_code == 200
     missing = client.get(reverse("pilot_products:pilot-progress-figures", args=["pdf"]))
     assert missing.status_code == 404
+
+
+def test_batch_values_add_up_to_the_fen_at_100000_lines(db, wholesaler_a):
+    from pilot_products.models import ImportBatch, ImportBatchLine
+
+    line = factories.make_tariff_line("95030060")
+    rail = ImportBatch.objects.create(
+        wholesaler=wholesaler_a, declaration_number="292020251000000001",
+        declared_on=date(2025, 5, 1), supervision_mode="bonded_centre",
+        transport_mode="rail", origin_country="DE", dispatch_country="DE",
+    )  # fmt: skip
+    sea = ImportBatch.objects.create(
+        wholesaler=wholesaler_a, declaration_number="292020251000000002",
+        declared_on=date(2025, 5, 1), supervision_mode="bonded_centre",
+        transport_mode="sea", origin_country="JP", dispatch_country="JP",
+    )  # fmt: skip
+    values = [Decimal("0.10"), Decimal("1234.57"), Decimal("99999999.99")]
+    ImportBatchLine.objects.bulk_create(
+        [
+            ImportBatchLine(
+                batch=rail if index % 2 else sea,
+                tariff_line=line,
+                quantity=1,
+                unit="piece",
+                value_cny=values[index % 3],
+            )
+            for index in range(100_000)
+        ],
+        batch_size=5000,
+    )
+    expected = sum(values[index % 3] for index in range(100_000))
+    totals = pilot_progress.batch_totals()
+    assert totals.lines == 100_000
+    assert totals.total == expected
+    by_mode = {share.key: share.value for share in totals.by_transport}
+    assert by_mode["rail"] + by_mode["sea"] == expected
+    assert totals.rail_share_of_europe == Decimal("100.0")
+
+
+def test_the_page_shows_the_recorded_imports_by_transport_and_origin(client, db):
+    from pilot_products.demo_data import seed_demo
+
+    load_reference_data()
+    seed_demo(wholesalers=3, listings=60, seed=2)
+    page = text_of(client.get(PROGRESS, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "declared lines of goods" in page
+    assert "By transport mode" in page and "By country of origin" in page

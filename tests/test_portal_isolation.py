@@ -19,6 +19,15 @@ LISTING_URLS = [
     ("pilot_products:portal-listing-action", ("delist",)),
     ("pilot_products:portal-listing-action", ("relist",)),
     ("pilot_products:portal-listing-action", ("confirm-stock",)),
+    ("pilot_products:portal-listing-photos", ()),
+    ("pilot_products:portal-listing-photo-action", (1, "remove")),
+    ("pilot_products:portal-listing-photo-action", (1, "main")),
+]
+#: Print pages (GET only) of a listing or a booth; their isolation is tested in
+#: tests/photos/test_qr_codes.py.
+PRINT_URLS = [
+    "pilot_products:portal-listing-label",
+    "pilot_products:portal-booth-poster",
 ]
 PAGE_URLS = [
     "pilot_products:portal-dashboard",
@@ -80,6 +89,7 @@ def test_every_portal_url_of_this_app_is_covered():
         set(PAGE_URLS)
         | {name for name, _extra in LISTING_URLS}
         | {name for name, _kwargs in SPREADSHEET_URLS}
+        | set(PRINT_URLS)
     )
 
 

@@ -6,6 +6,8 @@ change is tested by each feature's own tests.
 """
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -16,6 +18,8 @@ from pilot_products.models import (
     CbecCategory,
     CbecListEdition,
     CbecListEntry,
+    ImportBatch,
+    ImportBatchLine,
     ImportRecord,
     ImportTarget,
     Listing,
@@ -52,6 +56,7 @@ ADMIN_RIGHTS = {
     "wholesalermember": {"operator": "vacd"},
     "searchsynonym": {"editor": "vacd"},
     "officialfigure": {"editor": "vacdie", "reviewer": "ve"},
+    "importbatch": {"operator": "vacdie", "reviewer": "v"},
     "importtarget": {"editor": "vacdie", "reviewer": "ve"},
 }
 #: Models whose admin refuses a right whatever the permissions (nothing is deleted in
@@ -70,6 +75,8 @@ PAGES = {
     "pilot_products:pilot-progress-figures": {"*": OK},
     "pilot_products:pilot-product": {"*": OK},
     "pilot_products:wholesaler": {"*": OK},
+    "pilot_products:offer": {"*": OK},
+    "pilot_products:booth": {"*": OK},
     # The portal: wholesaler-a owns the objects in the URLs, wholesaler-b must get 404.
     **{
         name: {
@@ -82,6 +89,8 @@ PAGES = {
             "pilot_products:portal-dashboard",
             "pilot_products:portal-listings",
             "pilot_products:portal-listing-create",
+            "pilot_products:portal-batches",
+            "pilot_products:portal-batch-create",
             "pilot_products:portal-password-change",
             "pilot_products:spreadsheets",
             "pilot_products:spreadsheet-export",
@@ -94,6 +103,38 @@ PAGES = {
         "wholesaler-b": MISSING,
         **dict.fromkeys(STAFF, FORBIDDEN),
     },
+    **{
+        name: {
+            "anonymous": LOGIN,
+            "wholesaler-a": OK,
+            "wholesaler-b": MISSING,
+            **dict.fromkeys(STAFF, FORBIDDEN),
+        }
+        for name in [
+            "pilot_products:portal-listing-label",
+            "pilot_products:portal-booth-poster",
+        ]
+    },
+    "pilot_products:portal-listing-photos": {
+        "anonymous": LOGIN,
+        "wholesaler-a": OK,
+        "wholesaler-b": MISSING,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    "pilot_products:portal-batch-edit": {
+        "anonymous": LOGIN,
+        "wholesaler-a": OK,
+        "wholesaler-b": MISSING,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    "pilot_products:portal-listing-photo-action": {
+        "anonymous": LOGIN,
+        "wholesaler-a": NOT_ALLOWED,
+        "wholesaler-b": NOT_ALLOWED,
+        **dict.fromkeys(STAFF, FORBIDDEN),
+    },
+    # No stored photo has this name: nobody gets a file that is not there.
+    "pilot_products:photo-file": {"*": MISSING},
     "pilot_products:portal-listing-action": {
         "anonymous": LOGIN,
         "wholesaler-a": NOT_ALLOWED,
@@ -144,6 +185,8 @@ ADMIN_EXTRA_VIEWS = {
     "pilotlist_copy": "a",
     "pilotlist_publish": "p",
     "pilotlist_compare": "v",
+    "booth_poster": "v",
+    "listing_label": "v",
 }
 ADMIN_VIEW_RIGHT = {
     "changelist": "v",
@@ -193,7 +236,25 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         username="someone", ip_address="127.0.0.1"
     )
     access_log = AccessLog.objects.create(username="someone", ip_address="127.0.0.1")
+    batch = ImportBatch.objects.create(
+        wholesaler=wholesaler_a,
+        declaration_number="292020251000123456",
+        declared_on=date(2025, 5, 12),
+        supervision_mode="bonded_centre",
+        transport_mode="rail",
+        origin_country="DE",
+        dispatch_country="DE",
+    )
+    line = ImportBatchLine.objects.create(
+        batch=batch,
+        tariff_line=product.tariff_lines.first(),
+        quantity=10,
+        unit="piece",
+        value_cny=Decimal("100.00"),
+    )
     objects = {
+        "importbatch": batch,
+        "importbatchline": line,
         "accessattempt": attempt,
         "accessfailurelog": failure,
         "accesslog": access_log,
@@ -258,12 +319,28 @@ def concrete_url(route: str, name: str, world) -> str:
         "(?P<url>.*)$": "no-such-page/",
         "<uidb64>/<token>": "MQ/set-password",
         "<str:code>": "P06",
-        "<int:pk>": str(listing.pk if "portal" in route else listing.wholesaler_id),
+        "<int:pk>": str(
+            objects["importbatch"].pk
+            if "portal/batches" in route
+            else listing.pk
+            if "portal" in route
+            else listing.wholesaler_id
+        ),
         "<slug:action>": "pause",
         "<str:token>": "0" * 32,
         "<str:file_format>": "csv",
+        "<int:photo_pk>": "1",
+        "<str:credit_code>/<path:sku>": f"{listing.wholesaler.credit_code}/{listing.sku}",
+        "<str:name>": "0" * 32 + ".jpg",
     }
     url = route
+    booth = objects["booth"]
+    if route.startswith("portal/booths/"):
+        url = url.replace("<int:pk>", str(booth.pk))
+    url = url.replace(
+        "<int:district>/<int:floor>/<int:street>/<str:number>",
+        f"{booth.district}/{booth.floor}/{booth.street}/{booth.number}",
+    )
     for placeholder, value in replacements.items():
         url = url.replace(placeholder, value)
     assert "<" not in url and "(" not in url, f"unfilled route {route} ({name})"

@@ -201,9 +201,26 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "imports", "allow_overwrite": True},
     }
+#: Listing photos (pilot_products.photos): in the same bucket as the imports when
+#: there is one, under their own prefix, so every app server sees every photo.
+if IMPORT_STORAGE_BUCKET:
+    PHOTO_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": IMPORT_STORAGE["OPTIONS"]
+        | {
+            "location": os.environ.get("PHOTO_STORAGE_PREFIX", "photos"),
+            "file_overwrite": False,
+        },
+    }
+else:
+    PHOTO_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "photos"},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "imports": IMPORT_STORAGE,
+    "photos": PHOTO_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -223,6 +240,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_MAX_FILE_BYTES = int(
     os.environ.get("IMPORT_MAX_FILE_BYTES", str(50 * 1024 * 1024))
 )
+#: Photo uploads: bytes and pixels capped before decoding (decompression bombs),
+#: and how many photos one listing may have.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
+PHOTO_MAX_PER_LISTING = int(os.environ.get("PHOTO_MAX_PER_LISTING", "8"))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # Rows an import validates (and writes) at a time, all in one transaction: memory
 # for 100,000 rows stays near 300 MB instead of growing with the file.

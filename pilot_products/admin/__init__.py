@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from . import (  # noqa: F401 - registers
+    batches,
     cbec_list,
     imports,
     pilot_lists,

@@ -9,6 +9,8 @@ message on the form, never an error page.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,6 +34,7 @@ from pilot_products.validators import (
     MSG_MOQ_REQUIRED,
     validate_price_tiers,
 )
+from pilot_products.views import qr_codes as qr_views
 
 MSG_SUSPENDED = _(
     "%(count)s wholesaler(s) suspended, their users logged out and their listings "
@@ -164,6 +167,19 @@ class BoothAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     ]
     list_select_related = ["wholesaler"]
     autocomplete_fields = ["wholesaler"]
+    readonly_fields = ["poster"]
+
+    def get_urls(self):
+        return qr_views.admin_urls(self, qr_views.admin_booth_poster, "poster") + (
+            super().get_urls()
+        )
+
+    @admin.display(description=_("QR poster"))
+    def poster(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:pilot_products_booth_poster", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Print the booth's poster"))
 
     def save_model(self, request, obj, form, change):
         booths.booth_save(booth=obj, by=request.user)
@@ -244,6 +260,37 @@ class ListingAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     autocomplete_fields = ["wholesaler", "pilot_product", "booth"]
     show_full_result_count = False
     inlines = [PriceTierInline]
+
+    readonly_fields = ["label", "photo_previews"]
+
+    def get_urls(self):
+        return qr_views.admin_urls(self, qr_views.admin_listing_label, "label") + (
+            super().get_urls()
+        )
+
+    @admin.display(description=_("QR label"))
+    def label(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:pilot_products_listing_label", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Print the listing's label"))
+
+    @admin.display(description=_("Photos"))
+    def photo_previews(self, obj) -> str:
+        """The listing's photos as the wholesaler ordered them (changed in the portal)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        refs = [photo.ref for photo in obj.photos.order_by("position", "pk")]
+        if not refs:
+            return "-"
+        return format_html_join(
+            " ",
+            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+            (
+                (ref.card_url, ref.card_width // 2, ref.card_height // 2, obj.title)
+                for ref in refs
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         if form.posts_tiers():

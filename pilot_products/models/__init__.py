@@ -1,5 +1,11 @@
 """Domain models, split by aggregate and re-exported here."""
 
+from .batches import (
+    ImportBatch,
+    ImportBatchLine,
+    SupervisionMode,
+    TransportMode,
+)
 from .catalogue import (
     CbecCategory,
     CbecListEdition,
@@ -13,6 +19,7 @@ from .catalogue import (
     TariffLine,
 )
 from .imports import ImportOutcome, ImportRecord, ImportState
+from .photos import ListingPhoto
 from .search import ListingSearchDocument, SearchSynonym, SearchTerm
 from .statistics import (
     FigureScope,
@@ -42,10 +49,13 @@ __all__ = [
     "CbecCategory",
     "CbecListEdition",
     "CbecListEntry",
+    "ImportBatch",
+    "ImportBatchLine",
     "ImportOutcome",
     "ImportRecord",
     "ImportState",
     "Listing",
+    "ListingPhoto",
     "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",
@@ -58,6 +68,8 @@ __all__ = [
     "SearchSynonym",
     "SearchTerm",
     "TariffLine",
+    "SupervisionMode",
+    "TransportMode",
     "Unit",
     "Wholesaler",
     "WholesalerMember",

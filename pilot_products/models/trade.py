@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from pilot_products import validators as v
+from pilot_products.photos.renditions import PhotoRef
 from pilot_products.rules import listing_rule_errors, membership_errors
 from pilot_products.validators import (
     INT2_MAX,
@@ -529,9 +531,23 @@ class Listing(models.Model):
     def __str__(self) -> str:
         return f"{self.sku} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        """The public address by natural keys (credit code and SKU), never the id."""
+        return reverse(
+            "pilot_products:offer", args=[self.wholesaler.credit_code, self.sku]
+        )
+
     @property
     def title(self) -> str:
         return pick_language(self.title_zh, self.title_en)
+
+    @property
+    def main_photo(self) -> PhotoRef | None:
+        """The main photo read with the listing (``selectors.with_main_photo``)."""
+        name = getattr(self, "main_photo_name", None)
+        if not name:
+            return None
+        return PhotoRef(name, self.main_photo_width, self.main_photo_height)
 
     def natural_key(self):
         return (self.wholesaler.credit_code, self.sku)

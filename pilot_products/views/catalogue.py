@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from pilot_products import selectors
 from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.filters import CatalogueFilter
-from pilot_products.models import PilotList, PilotProduct
+from pilot_products.models import Booth, PilotList, PilotProduct, WholesalerStatus
 
 PAGE_SIZES = (20, 50, 100)
 NEWEST_ON_HOME = 8
@@ -246,7 +246,9 @@ def pilot_product(request: HttpRequest, code: str) -> HttpResponse:
         )
         page = paginate(
             request,
-            selectors.with_price_tiers(offers.order_by("unit_price", "pk")),
+            selectors.with_import_lines(
+                selectors.with_price_tiers(offers.order_by("unit_price", "pk"))
+            ),
             page_size(request),
             count=summary.offers,
         )
@@ -295,5 +297,77 @@ def wholesaler(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "pilot_products/catalogue/wholesaler.html",
         "pilot_products/catalogue/_wholesaler_body.html",
+        build,
+    )
+
+
+@require_GET
+def offer(request: HttpRequest, credit_code: str, sku: str) -> HttpResponse:
+    """Show one visible listing at its natural-key address (credit code and SKU).
+
+    The address names no database id, so it survives an export and import into
+    another database: printed codes and bookmarks keep working.
+    """
+
+    def build() -> dict:
+        listing = (
+            selectors.with_price_tiers(selectors.visible_listings())
+            .filter(wholesaler__credit_code=credit_code, sku=sku)
+            .first()
+        )
+        if listing is None:
+            raise Http404
+        return {
+            "page_title": listing.title,
+            "offer": listing,
+            "photos": [photo.ref for photo in listing.photos.main_first()],
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/offer.html",
+        "pilot_products/catalogue/_offer_body.html",
+        build,
+    )
+
+
+@require_GET
+def booth(
+    request: HttpRequest, district: int, floor: int, street: int, number: str
+) -> HttpResponse:
+    """Show a booth and the offers at it, at the address its printed poster encodes."""
+
+    def build() -> dict:
+        stall = (
+            Booth.objects.select_related("wholesaler")
+            .filter(
+                district=district,
+                floor=floor,
+                street=street,
+                number=number,
+                wholesaler__status=WholesalerStatus.ACTIVE,
+            )
+            .first()
+        )
+        if stall is None:
+            raise Http404
+        listings = selectors.visible_listings().filter(booth=stall)
+        page = paginate(
+            request,
+            listings.order_by("pilot_product__code", "unit_price", "pk"),
+            page_size(request),
+        )
+        return {
+            "page_title": stall.address,
+            "booth": stall,
+            "page_obj": page,
+            "listings": page.object_list,
+            "page_query": query_without(request.GET),
+        }
+
+    return catalogue_page(
+        request,
+        "pilot_products/catalogue/booth.html",
+        "pilot_products/catalogue/_booth_body.html",
         build,
     )

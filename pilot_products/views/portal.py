@@ -76,6 +76,9 @@ class DashboardView(PortalPage, TemplateView):
             unconfirmed_count=unconfirmed.count(),
             recent_changes=selectors.recent_listing_changes(self.wholesaler),
             low_stock_threshold=selectors.LOW_STOCK_THRESHOLD,
+            booths=access.own_booths(self.wholesaler).order_by(
+                "district", "floor", "street", "number"
+            ),
         )
         return context
 

@@ -31,6 +31,9 @@ def progress(request: HttpRequest) -> HttpResponse:
             "page_title": _("Pilot progress"),
             "progress": pilot_progress.pilot_progress(),
             "products": products,
+            "batches": selectors.cached_read(
+                "pilot-progress:batches", pilot_progress.batch_totals
+            ),
         },
     )
 

@@ -72,6 +72,8 @@ def portal_pages(site) -> list[str]:
         "/portal/listings/new/",
         f"/portal/listings/{site['listing'].pk}/",
         "/portal/spreadsheets/",
+        "/portal/batches/",
+        "/portal/batches/new/",
         "/portal/password/",
     ]
 

@@ -23,6 +23,7 @@ from pilot_products.models import (
     WholesalerMember,
     WholesalerStatus,
 )
+from pilot_products.photos.rules import MSG_PHOTO_ONE_MAIN
 from pilot_products.services import memberships
 from pilot_products.spreadsheets.specs import BoothsSpec, WholesalersSpec
 from tests import factories
@@ -286,6 +287,7 @@ CONSTRAINT_MESSAGES = {
     "booth_number_digits": ("booth_number", v.MSG_BOOTH_NUMBER),
     "booth_lease_ends_after_start": ("lease_order", v.MSG_LEASE_ORDER),
     "listing_unique_sku": ("sku_taken", v.MSG_SKU_TAKEN),
+    "listing_photo_one_main": ("photo_one_main", MSG_PHOTO_ONE_MAIN),
     "listing_price_positive": ("price_positive", v.MSG_PRICE_POSITIVE),
     "listing_moq_at_least_one": ("moq_min", v.MSG_MOQ_AT_LEAST_ONE),
     "listing_stock_not_negative": ("stock_not_negative", v.MSG_STOCK_NOT_NEGATIVE),

@@ -45,7 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {result.wholesalers:,} wholesalers, {result.booths:,} booths, "
-                f"{result.listings:,} listings and {result.price_tiers:,} price tiers "
+                f"{result.listings:,} listings, {result.price_tiers:,} price tiers and "
+                f"{result.import_batch_lines:,} import batch lines "
                 f"in {time.monotonic() - started:.1f} s."
             )
         )
