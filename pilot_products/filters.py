@@ -66,7 +66,7 @@ def category_choices() -> list[tuple[str, str]]:
 
 def collation_key(name: str) -> tuple:
     """Sort Chinese names by their pinyin, as Chinese readers look for them."""
-    name = name.strip()  # django-countries has a Chinese name with a leading space
+    name = name.strip()  # a name padded by its translator sorts by its letters
     if (get_language() or "zh-hans").startswith("zh"):
         return (" ".join(lazy_pinyin(name)).lower(), name)
     return (name.casefold(), name)

@@ -3,7 +3,8 @@
 Called by ``catalogue_sync`` for the listings a write touched; ``rebuild`` and
 ``stale`` serve ``manage.py catalogue_check``. A document holds the terms of the
 listing's titles and brand, of its pilot product's names and code, of the categories
-of the product's tariff lines, of those lines' codes and of the customs code.
+of the product's tariff lines, of those lines' codes, of the customs code and of the
+country of origin's names in both languages (a buyer types 德国 or Germany).
 """
 
 from collections import defaultdict
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import translation
+from django_countries import countries
 
 from pilot_products.bulk import insert_rows
 from pilot_products.models import (
@@ -31,6 +34,7 @@ LISTING_FIELDS = (
     "brand",
     "sku",
     "customs_code",
+    "country_of_origin",
 )
 #: Latin-letter terms at least this long go into the spelling vocabulary.
 VOCABULARY_MIN_LENGTH = 3
@@ -80,9 +84,20 @@ def product_terms(product_ids) -> dict[int, tuple[str, ...]]:
     return {pk: tuple(found) for pk, found in terms.items()}
 
 
+def country_terms(codes) -> dict[str, tuple[str, ...]]:
+    """Terms of each country's Chinese and English names."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for code in codes:
+                names[code] += text_terms(str(countries.name(code)).strip())
+    return {code: tuple(found) for code, found in names.items()}
+
+
 def build(rows: list[dict]) -> list[Document]:
     """Return the documents of listings given as ``values(*LISTING_FIELDS)`` rows."""
     lent = product_terms({row["pilot_product_id"] for row in rows})
+    origins = country_terms({row["country_of_origin"] for row in rows} - {""})
     documents = []
     for row in rows:
         title = (
@@ -95,6 +110,7 @@ def build(rows: list[dict]) -> list[Document]:
             + lent.get(row["pilot_product_id"], ())
             + text_terms(row["sku"])
             + tuple(code_terms(row["customs_code"]))
+            + origins.get(row["country_of_origin"], ())
         )
         documents.append(
             Document(row["pk"], join_terms(terms), f" {join_terms(title)} ")

@@ -33,3 +33,6 @@ AXES_TEXT = (
     gettext_noop("User Agent"),
     gettext_noop("Username"),
 )
+
+#: django-import-export's export page (its Chinese catalogue lacks these).
+IMPORT_EXPORT_TEXT = (gettext_noop("Select all"),)

@@ -152,6 +152,34 @@ def test_counts_stop_at_the_cap_and_paging_stops_with_them(client, db, monkeypat
     assert Listing.objects.visible_to_buyers().count() == 5
 
 
+@pytest.mark.parametrize(
+    "query", ["德国", "Germany", "斯瓦尔巴群岛和扬马延岛", "Svalbard"]
+)
+def test_a_country_of_origin_is_found_by_its_name_in_either_language(
+    client, toys, query
+):
+    titled, untitled = toys
+    country = "DE" if query in ("德国", "Germany") else "SJ"
+    factories.make_listing(
+        country_of_origin=country, title_zh="积木", title_en="Bricks"
+    )
+    client.cookies["django_language"] = "zh-hans" if not query.isascii() else "en"
+    assert titles(client.get(BROWSE, {"q": query})) == ["Bricks"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_country_name_starts_or_ends_with_a_space(language):
+    """django-countries' Chinese Svalbard had a leading space: drop-downs showed it
+    shifted, out of order, and typing 斯 did not reach it."""
+    from django_countries import countries
+
+    with translation.override(language):
+        padded = [name for _, name in countries if name != name.strip()]
+        assert padded == []
+        if language == "zh-hans":
+            assert countries.name("SJ") == "斯瓦尔巴群岛和扬马延岛"
+
+
 def test_a_category_renamed_by_spreadsheet_is_found_on_the_next_search(client, editor):
     """Names of a category (and of any category above the line's) are search terms."""
     from pilot_products.spreadsheets.engine import run_import

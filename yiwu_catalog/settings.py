@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,6 +167,9 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Chinese (Simplified)")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "pilot_products" / "locale"]
+# django-countries' Chinese name of Svalbard starts with a space: drop-downs showed it
+# shifted and out of order, and typing its first character did not find it.
+COUNTRIES_OVERRIDE = {"SJ": pgettext_lazy("country name", "Svalbard and Jan Mayen")}
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

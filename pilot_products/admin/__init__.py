@@ -6,11 +6,13 @@ from . import (  # noqa: F401 - registers
     batches,
     cbec_list,
     imports,
+    list_filters,
     pilot_lists,
     products,
     search,
     statistics,
     trade,
+    users,
 )
 
 # The index shows reviewers what waits for them.

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from pilot_products import rules
 from pilot_products.admin.inlines import LabelledTabularInline
+from pilot_products.admin.list_filters import PavilionFilter
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.forms import BasePriceTierFormSet
 from pilot_products.models import (
@@ -158,7 +159,7 @@ def save_inline_formset(request, formset) -> None:
 class BoothAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     resource_classes = [BoothResource]
     list_display = ["address", "pavilion_zh", "wholesaler", "lease_start", "lease_end"]
-    list_filter = ["district", "floor", "pavilion_zh"]
+    list_filter = ["district", "floor", PavilionFilter]
     search_fields = [
         "number",
         "wholesaler__name_zh",

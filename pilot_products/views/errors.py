@@ -4,6 +4,7 @@ The templates extend ``errors/layout.html``, which needs neither the session nor
 user, so a page can still be drawn when the database is unreachable.
 """
 
+import datetime
 import logging
 import sys
 
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 
 from pilot_products import security_log
 from pilot_products.database_errors import DatabaseTrouble, classify
@@ -78,13 +80,43 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page("403_csrf.html", 403)
 
 
+#: Pages whose form checks the current password like a login (pilot_products.passwords).
+PASSWORD_CHANGE_PAGES = ("portal-password-change", "password_change")
+
+
+def lockout_ends(request: HttpRequest, username: str) -> datetime.datetime:
+    """When the lockout of this username and address ends: the cool-off counted from
+    its last wrong password (django-axes keeps that time, and does not move it on
+    attempts during the lockout)."""
+    from axes.models import AccessAttempt
+
+    last = (
+        AccessAttempt.objects.filter(
+            username=username, ip_address=getattr(request, "axes_ip_address", None)
+        )
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    return (last or timezone.now()) + settings.AXES_COOLOFF_TIME
+
+
 def login_locked_out(
     request: HttpRequest, original_response=None, credentials=None
 ) -> HttpResponse:
-    """The page django-axes shows a username and IP address that are locked out."""
+    """The page django-axes shows a username and IP address that are locked out: the
+    login's, or the password change's (too many wrong current passwords)."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    response = _page(
-        "429_login.html", settings.AXES_HTTP_RESPONSE_CODE, {"cooloff_minutes": minutes}
-    )
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in PASSWORD_CHANGE_PAGES:
+        template = "429_password_change.html"
+        context = {
+            "cooloff_minutes": minutes,
+            "retry_at": lockout_ends(request, request.user.get_username()),
+            "back_url": request.path,
+        }
+    else:
+        template, context = "429_login.html", {"cooloff_minutes": minutes}
+    response = _page(template, settings.AXES_HTTP_RESPONSE_CODE, context)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from pilot_products import roles
@@ -49,6 +50,7 @@ def site(portal_company):
             "editor": factories.make_staff_user("editor", roles.CATALOGUE_EDITOR),
             "reviewer": factories.make_staff_user("reviewer", roles.PILOT_REVIEWER),
             "operator": factories.make_staff_user("operator", roles.MALL_OPERATOR),
+            "superuser": factories.make_user("root", is_staff=True, is_superuser=True),
         },
     }
 
@@ -106,6 +108,13 @@ def admin_pages(site) -> dict[str, list[str]]:
             f"{app}/listing/{site['listing'].pk}/change/",
             f"{app}/listing/import/",
             f"{app}/listing/export/",
+        ],
+        # Django's own user and group pages (two-box selectors, recorded dates).
+        "superuser": [
+            "/admin/auth/user/",
+            "/admin/auth/user/add/",
+            f"/admin/auth/user/{site['users']['editor'].pk}/change/",
+            f"/admin/auth/group/{Group.objects.get(name=roles.PILOT_REVIEWER).pk}/change/",
         ],
     }
 
@@ -190,3 +199,41 @@ def test_export_select_all_is_labelled_and_works(page, site, screenshot):
     page.get_by_label("Select all").check()
     assert all(fields.nth(i).is_checked() for i in range(fields.count()))
     screenshot("1-export-en")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_admin_change_forms_with_inlines_fit_a_phone(page, site, language, screenshot):
+    """At 390 px a tabular inline's rows stack as cards: nothing scrolls sideways, each
+    input is named by its column on screen, and no column header is empty."""
+    open_in(page, language)
+    log_in_as(page, site["users"]["operator"])
+    page.set_viewport_size(PHONE)
+    app = "/admin/pilot_products"
+    for name, path in [
+        ("wholesaler", f"{app}/wholesaler/{site['wholesaler'].pk}/change/"),
+        ("listing", f"{app}/listing/{site['listing'].pk}/change/"),
+    ]:
+        assert page.goto(path).status == 200
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        boxes = page.locator(".inline-group .tabular")
+        assert boxes.count() > 0
+        for i in range(boxes.count()):
+            overflow = boxes.nth(i).evaluate("box => box.scrollWidth - box.clientWidth")
+            assert overflow <= 0, f"{path}: inline {i} scrolls {overflow} px sideways"
+        inputs = page.locator(
+            ".inline-group tr.form-row:not(.empty-form) td input:visible"
+        )
+        assert inputs.count() > 0
+        for i in range(inputs.count()):
+            box = inputs.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], path
+        labels = page.locator(".inline-group td[data-label]:visible")
+        assert all(
+            labels.nth(i).get_attribute("data-label") for i in range(labels.count())
+        )
+        violations = {v["id"] for v in axe.run(page).response["violations"]}
+        assert "empty-table-header" not in violations, path
+        screenshot(f"{name}-{language}")

@@ -5,7 +5,10 @@
  * <select>, and names neither; the label of the <select> (or, in a tabular inline, the
  * aria-label the server gave it) is copied onto them. django-import-export's "Select
  * all" checkbox on the export page has a label pointing at an id it does not carry,
- * and an inline onchange handler that the Content-Security-Policy refuses.
+ * and an inline onchange handler that the Content-Security-Policy refuses. Django's
+ * two-box selector (SelectFilter2, the user's groups and permissions) puts an
+ * aria-label on a plain <span> icon, where ARIA does not allow one: it is given the
+ * role of the image it is.
  */
 "use strict";
 
@@ -37,6 +40,12 @@
     root.querySelectorAll("select.admin-autocomplete").forEach(nameAutocomplete);
   }
 
+  function nameFilterIcons(root) {
+    root
+      .querySelectorAll(".selector .help-tooltip[aria-label]:not([role])")
+      .forEach((icon) => icon.setAttribute("role", "img"));
+  }
+
   function repairSelectAllToggle() {
     const toggle = document.querySelector("input.select-toggle");
     if (!toggle) {
@@ -53,9 +62,14 @@
   document.addEventListener("DOMContentLoaded", () => {
     repairSelectAllToggle();
     nameAutocompletes(document);
+    nameFilterIcons(document);
     // Select2 draws its widgets later (jQuery's ready handlers run asynchronously) and
     // again in each new inline row: name them as soon as they appear.
-    new MutationObserver(() => nameAutocompletes(document)).observe(document.body, {
+    // SelectFilter2 builds its boxes on the window's load event.
+    new MutationObserver(() => {
+      nameAutocompletes(document);
+      nameFilterIcons(document);
+    }).observe(document.body, {
       childList: true,
       subtree: true,
     });
