@@ -128,3 +128,19 @@ def test_template_tiers_column_is_text_with_an_equals_example(trade):
     assert sheet.cell(row=2, column=column).value == "10=12.50;100=11.80"
     assert sheet.cell(row=500, column=column).number_format == TEXT_FORMAT
     assert read_xlsx(data)[1][TIERS] == "10=12.50;100=11.80"
+
+
+def test_template_drop_downs_refuse_other_values_to_the_row_limit(trade, settings):
+    settings.IMPORT_MAX_ROWS = 5000
+    sheet = load_workbook(io.BytesIO(template_workbook(ListingsSpec()))).worksheets[0]
+    validations = {
+        str(validation.sqref): validation
+        for validation in sheet.data_validations.dataValidation
+    }
+    status = [c.key for c in ListingsSpec.columns].index("status")
+    letter = chr(ord("A") + status)
+    validation = validations[f"{letter}2:{letter}5001"]
+    assert validation.type == "list"
+    assert validation.formula1 == '"draft,active,paused,delisted"'
+    assert (validation.showErrorMessage, validation.errorStyle) == (True, "stop")
+    assert all(v.showErrorMessage for v in validations.values())

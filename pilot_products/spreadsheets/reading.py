@@ -220,6 +220,11 @@ def _read_csv(data: bytes, progress: ReadProgress | None = None) -> Table:
         ) from error
 
 
+def max_rows() -> int:
+    """The most data rows an import accepts (templates validate that many)."""
+    return _limit("IMPORT_MAX_ROWS", 200_000)
+
+
 def _collect(
     rows,
     file_format: str,
@@ -227,7 +232,7 @@ def _collect(
     progress: ReadProgress | None = None,
     expected: int = 0,
 ) -> Table:
-    max_rows = _limit("IMPORT_MAX_ROWS", 200_000)
+    limit = max_rows()
     table = None
     for number, values in enumerate(rows, start=1):
         if progress is not None and number % PROGRESS_ROWS == 0:
@@ -243,8 +248,8 @@ def _collect(
         cells = list(values)
         if not any(cell not in (None, "") for cell in cells):
             continue
-        if len(table.rows) >= max_rows:
-            raise FileRejected(MSG_TOO_MANY_ROWS % {"limit": max_rows})
+        if len(table.rows) >= limit:
+            raise FileRejected(MSG_TOO_MANY_ROWS % {"limit": limit})
         if file_format == "xlsx":
             cells = [_xlsx_value(cell) for cell in cells]
         table.rows.append((number, cells))
