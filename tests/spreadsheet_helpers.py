@@ -48,7 +48,8 @@ def listing_row(wholesaler, product, booth=None, **overrides) -> list:
         "stock": "100",
         "booth": booth.address if booth else "",
         "status": "active",
-        "tiers": "10:12.50;100:11.00",
+        "tiers": "10=12.50;100=11.00",
+        "version": "",
     }
     values.update(overrides)
     return [values[key] for key in LISTING_HEADERS]

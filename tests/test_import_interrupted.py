@@ -107,8 +107,9 @@ def test_killed_catalogue_import_leaves_the_database_as_it_was(engine, tmp_path)
 
         stages = _kill_while_writing(site, path)
 
-        # Read the whole file, then died with its first slice validated and written.
-        assert stages == ["read", "import"]
+        # Read the whole file (saying so as it went), then died with its first
+        # slice validated and written.
+        assert list(dict.fromkeys(stages)) == ["reading", "read", "import"]
         assert site.fingerprint(exclude=("pilot_products.importrecord",)) == before
         if engine == "sqlite":
             check = site.python(

@@ -116,7 +116,7 @@ def test_one_bad_row_writes_nothing(trade):
         ("moq", "2.5", cells.MSG_WHOLE_NUMBER),
         ("customs_code", "401100000", cells.MSG_CODE_LEADING_ZERO),
         ("customs_code", "4.011E+08", None),
-        ("country_of_origin", "Japan", cells.MSG_COUNTRY),
+        ("country_of_origin", "Narnia", cells.MSG_COUNTRY),
         ("tiers", "10-12.50", cells.MSG_TIERS),
         (
             "title_zh",
@@ -160,7 +160,7 @@ def test_number_cell_code_in_xlsx_is_explained(trade):
     result = run_import(
         "listings", file_name="l.xlsx", data=xlsx_bytes([LISTING_HEADERS, row])
     )
-    assert _errors(result) == [(2, "customs_code", str(cells.MSG_CODE_NUMBER_CELL))]
+    assert _errors(result) == [(2, "customs_code", str(cells.MSG_CODE_LEADING_ZERO))]
 
 
 def test_chinese_headers_and_rules_with_row_and_column(trade):

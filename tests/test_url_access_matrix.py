@@ -58,6 +58,7 @@ ADMIN_RIGHTS = {
     "searchsynonym": {"editor": "vacd"},
     "officialfigure": {"editor": "vacdie", "reviewer": "ve"},
     "importbatch": {"operator": "vacdie", "reviewer": "v"},
+    "importbatchline": {"operator": "vacdie", "reviewer": "v"},
     "importtarget": {"editor": "vacdie", "reviewer": "ve"},
 }
 #: Models whose admin refuses a right whatever the permissions (nothing is deleted in

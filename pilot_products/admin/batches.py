@@ -8,9 +8,11 @@ from django import forms
 from django.contrib import admin
 
 from pilot_products.admin.inlines import LabelledTabularInline
+from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.admin.trade import ServiceHistoryAdmin
 from pilot_products.models import ImportBatch, ImportBatchLine
 from pilot_products.models.batches import batch_line_listing_errors
+from pilot_products.resources import ImportBatchLineResource, ImportBatchResource
 
 
 class ImportBatchLineAdminForm(forms.ModelForm):
@@ -24,15 +26,24 @@ class ImportBatchLineAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # The batch as the change form filled it (a new one has no id yet).
+        # The batch as the change form filled it (a new one has no id yet), or
+        # the one chosen on a line's own form.
+        batch = self.batch or cleaned.get("batch")
+        if batch is None:
+            return cleaned
         line = cleaned.get("tariff_line")
         for error in batch_line_listing_errors(
-            wholesaler_id=self.batch.wholesaler_id,
+            wholesaler_id=batch.wholesaler_id,
             tariff_line_code=line.code if line else "",
             listings=cleaned.get("listings") or [],
         ):
             self.add_error("listings", error)
         return cleaned
+
+
+class ImportBatchLineStandaloneForm(ImportBatchLineAdminForm):
+    class Meta(ImportBatchLineAdminForm.Meta):
+        fields = ["batch", *ImportBatchLineAdminForm.Meta.fields]
 
 
 class ImportBatchLineAdminFormSet(forms.BaseInlineFormSet):
@@ -49,7 +60,8 @@ class ImportBatchLineInline(LabelledTabularInline):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ServiceHistoryAdmin):
+class ImportBatchAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
+    resource_classes = [ImportBatchResource]
     inlines = [ImportBatchLineInline]
     list_display = [
         "declaration_number",
@@ -63,3 +75,15 @@ class ImportBatchAdmin(ServiceHistoryAdmin):
     search_fields = ["declaration_number", "wholesaler__name_zh", "wholesaler__name_en"]
     list_select_related = ["wholesaler"]
     autocomplete_fields = ["wholesaler"]
+
+
+@admin.register(ImportBatchLine)
+class ImportBatchLineAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
+    """The lines on their own: for their spreadsheet import and export."""
+
+    resource_classes = [ImportBatchLineResource]
+    form = ImportBatchLineStandaloneForm
+    list_display = ["batch", "tariff_line", "quantity", "unit", "value_cny"]
+    list_select_related = ["batch", "tariff_line"]
+    search_fields = ["batch__declaration_number", "tariff_line__code"]
+    autocomplete_fields = ["batch", "tariff_line", "listings"]

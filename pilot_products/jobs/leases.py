@@ -41,6 +41,7 @@ MSG_INTERRUPTED = _(
 
 #: The engine's progress stages and the record state each one means.
 STAGE_STATES = {
+    "reading": ImportState.READING,
     "read": ImportState.CHECKING,
     "validate": ImportState.CHECKING,
     "import": ImportState.WRITING,
@@ -119,7 +120,8 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def report(self, stage: str, done: int, total: int) -> None:
-        if stage == "read":
+        if stage in ("reading", "read"):
+            # Rows read are not rows checked: the page's bar starts at checking.
             done = 0
         self.latest = (STAGE_STATES.get(stage, ImportState.CHECKING), done, total)
 

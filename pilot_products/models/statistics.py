@@ -25,6 +25,7 @@ from .permissions import IMPORT_EXPORT_PERMISSIONS
 PLAIN = [validate_plain_text]
 
 MSG_PERIOD_TAKEN = _("A figure for this scope and period is already recorded.")
+MSG_NOT_NEGATIVE = _("A figure is never negative.")
 MSG_FUTURE_PERIOD = _("The period %(period)s has not ended yet: report it afterwards.")
 MSG_UNIT_OF_SCOPE = _("Figures of “%(scope)s” are in %(unit)s.")
 MSG_MONTH_REQUIRED = _("A monthly or year-to-date figure needs its month (1-12).")
@@ -127,18 +128,21 @@ class OfficialFigure(SourceMixin, models.Model):
                 fields=["scope", "period_kind", "year", "month"],
                 condition=Q(month__isnull=False),
                 name="figure_one_per_month",
+                violation_error_code="figure_period_taken",
                 violation_error_message=MSG_PERIOD_TAKEN,
             ),
             models.UniqueConstraint(
                 fields=["scope", "period_kind", "year"],
                 condition=Q(month__isnull=True),
                 name="figure_one_per_year",
+                violation_error_code="figure_period_taken",
                 violation_error_message=MSG_PERIOD_TAKEN,
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),
                 name="figure_value_not_negative",
-                violation_error_message=_("A figure is never negative."),
+                violation_error_code="figure_not_negative",
+                violation_error_message=MSG_NOT_NEGATIVE,
             ),
         ]
 

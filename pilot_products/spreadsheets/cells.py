@@ -10,7 +10,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,8 +32,8 @@ from pilot_products.validators import (
 from .escaping import unescape_formula
 
 MSG_CODE_NUMBER_CELL = _(
-    "This cell holds a number, so Excel dropped any leading zero. Format the column "
-    "as Text and type the code again."
+    "This cell holds a number, not a code: format the column as Text and type the "
+    "code again, e.g. 04011000."
 )
 MSG_CODE_LEADING_ZERO = _(
     "The code is one digit short: Excel probably dropped its leading zero. Format "
@@ -65,11 +65,21 @@ MSG_DATE = _(
 )
 MSG_CHOICE = _("Choose one of: %(choices)s.")
 MSG_COUNTRY = _(
-    "Enter the two-letter ISO country code, e.g. JP for Japan or KR for Korea."
+    "Enter the country as its two-letter ISO code or its name in English or Chinese, "
+    "e.g. JP or Japan."
 )
 MSG_TIERS = _(
-    "Write price tiers as quantity:price pairs separated by semicolons, e.g. "
-    "100:9.50;500:8.80."
+    "Write price tiers as quantity=price pairs separated by semicolons, e.g. "
+    "100=9.50;500=8.80."
+)
+MSG_TIERS_TIME = _(
+    "The spreadsheet program turned these price tiers into a time (it reads "
+    "100:8.34 as hours and minutes). Format the column as Text and write the tiers "
+    "as quantity=price, e.g. 100=9.50;500=8.80."
+)
+MSG_VERSION = _(
+    "Leave the version cell as the export wrote it (e.g. v1764658621123456), or "
+    "empty for a new row: it tells whether the row changed since the export."
 )
 MSG_BOOTH_ADDRESS = _(
     "Write the booth as district, floor, street and number, e.g. 5区 1楼 12街 12345."
@@ -84,6 +94,9 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "x", "✓"}
 FALSE_WORDS = {"0", "false", "no", "n", "否"}
 LIST_SEPARATORS = re.compile(r"[;,；，、\s]+")
 TIER_SEPARATORS = re.compile(r"[;；\n]+")
+#: A tier as a spreadsheet program shows it after reading it as a time: minutes
+#: with a leading zero or seconds (40:08.34, 100:08:00), never a price as typed.
+MANGLED_TIER = re.compile(r"[0-9]+:(0[0-9][.:][0-9]+|[0-9]{2}:[0-9]{2}([.][0-9]+)?)")
 BOOTH_ADDRESS = re.compile(
     r"(?P<district>[0-9]+)区\s*(?:(?P<gate>[0-9A-Za-z]+)门\s*)?"
     r"(?P<floor>[0-9]+)楼\s*(?P<street>[0-9]+)街\s*(?P<number>[0-9]+)"
@@ -121,10 +134,34 @@ def identifier(value: Any) -> str:
     return text(value)
 
 
+def _number_as_code(value: int | float) -> str:
+    """The digits of a numeric cell (a spreadsheet program turned a code into a
+    number): an integer keeps all its digits, anything else is shown as it is."""
+    if isinstance(value, float):
+        _require_finite(value)
+        if not value.is_integer():
+            return repr(value)
+        value = int(value)
+    return str(value)
+
+
 def _code(validator: Callable[[str], None], length: int) -> Parser:
+    """A numeric code (tariff line, customs code), typed as text or saved as a number.
+
+    A number with the code's full length is the code (LibreOffice and Excel turn a
+    CSV's codes into numbers on "save as XLSX"); one digit short, the leading zero
+    was dropped, and only then does the message say so.
+    """
+
     def parse(value: Any) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+            code = _number_as_code(value)
+            if code.isdigit() and len(code) == length - 1:
+                raise ValidationError(MSG_CODE_LEADING_ZERO, code="leading_zero")
+            if not (code.isdigit() and len(code) == length):
+                raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+            validator(code)
+            return code
         code = text(value)
         if code.isascii() and code.isdigit() and len(code) == length - 1:
             raise ValidationError(MSG_CODE_LEADING_ZERO, code="leading_zero")
@@ -251,9 +288,15 @@ def date_value(value: Any) -> date | None:
         raise ValidationError(MSG_DATE, code="date") from error
 
 
-def choice(choices_class) -> Parser:
-    """Accept a choice's value or its label in English or Chinese, in any case."""
-    accepted: dict[str, str] = {}
+def choice(choices_class, words: dict[str, str] | None = None) -> Parser:
+    """Accept a choice's value or its label in English or Chinese, in any case.
+
+    ``words`` adds what users type besides the labels (a listing's status as the
+    button that sets it: 上架 / Activate), each mapped to the value.
+    """
+    accepted: dict[str, str] = {
+        word.lower(): value for word, value in (words or {}).items()
+    }
     for value, label in choices_class.choices:
         accepted[value.lower()] = value
         for language in ("en", "zh-hans"):
@@ -282,13 +325,38 @@ def country_codes() -> frozenset[str]:
     return frozenset(countries.countries)
 
 
+@functools.cache
+def country_names() -> dict[str, str]:
+    """Country names in English and Chinese (folded to lower case) -> ISO code."""
+    names: dict[str, str] = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for code, name in countries:
+                names.setdefault(str(name).lower(), code)
+    return names
+
+
 def country(value: Any) -> str:
-    code = text(value).upper()
+    """A country as its ISO code (two or three letters) or its English or Chinese
+    name: JP, JPN, Japan, 日本."""
+    typed = text(value)
+    code = typed.upper()
     if not code:
         return ""
-    if code not in country_codes():
+    if code in country_codes():
+        return code
+    if len(code) == 3 and (alpha2 := countries.alpha2(code)) in country_codes():
+        return alpha2
+    by_name = country_names().get(" ".join(typed.lower().split()))
+    if by_name is None:
         raise ValidationError(MSG_COUNTRY, code="country")
-    return code
+    return by_name
+
+
+def case_insensitive_code(value: Any) -> str:
+    """A code whose letters are capitals by rule (pilot products: P27): ``p27`` is
+    the same code, so it is read in capitals."""
+    return identifier(value).upper()
 
 
 def code_list(item_parser: Parser) -> Parser:
@@ -296,7 +364,7 @@ def code_list(item_parser: Parser) -> Parser:
 
     def parse(value: Any) -> tuple[str, ...]:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValidationError(MSG_CODE_NUMBER_CELL, code="number_cell")
+            return (item_parser(value),)
         items = [item for item in LIST_SEPARATORS.split(text(value)) if item]
         return tuple(item_parser(item) for item in items)
 
@@ -304,18 +372,30 @@ def code_list(item_parser: Parser) -> Parser:
 
 
 def tiers(value: Any) -> tuple[tuple[int, Decimal], ...]:
-    """Price tiers written ``100:9.50;500:8.80`` (full-width ：and ；accepted)."""
+    """Price tiers written ``100=9.50;500=8.80`` (full-width ＝ and ；accepted).
+
+    The ``=`` form is what exports and templates write: no spreadsheet program
+    reads it as anything but text. The older ``100:9.50`` is still read, but
+    LibreOffice, Excel and WPS turn it into a time when it is typed or a CSV is
+    opened; such a time (a time or date cell, or text like
+    ``40:08.34``) is refused with a message that says what happened.
+    """
+    if isinstance(value, time | timedelta | date):
+        raise ValidationError(MSG_TIERS_TIME, code="tiers_time")
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValidationError(MSG_TIERS, code="tiers")
-    typed = text(value).replace("：", ":")
+    typed = text(value).replace("：", ":").replace("＝", "=")
     result = []
     for part in TIER_SEPARATORS.split(typed):
         part = part.strip()
         if not part:
             continue
-        if part.count(":") != 1:
+        if MANGLED_TIER.fullmatch(part):
+            raise ValidationError(MSG_TIERS_TIME, code="tiers_time")
+        separator = "=" if "=" in part else ":"
+        if part.count(separator) != 1 or (separator == "=" and ":" in part):
             raise ValidationError(MSG_TIERS, code="tiers")
-        quantity, price = (piece.strip() for piece in part.split(":"))
+        quantity, price = (piece.strip() for piece in part.split(separator))
         parsed_quantity, parsed_price = integer(quantity), money(price)
         if parsed_quantity is None or parsed_price is None:
             raise ValidationError(MSG_TIERS, code="tiers")
@@ -324,7 +404,37 @@ def tiers(value: Any) -> tuple[tuple[int, Decimal], ...]:
 
 
 def format_tiers(pairs) -> str:
-    return ";".join(f"{quantity}:{price}" for quantity, price in pairs)
+    """Tiers as exports and templates write them (see ``tiers``)."""
+    return ";".join(f"{quantity}={price}" for quantity, price in pairs)
+
+
+#: Microseconds since the epoch, with a letter in front so that no spreadsheet
+#: program reads the cell as a number (and rounds it) or as a date.
+VERSION_PREFIX = "v"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def version_number(changed_at: datetime) -> int:
+    """A last-changed timestamp as the version number it is compared by."""
+    return (changed_at - EPOCH) // timedelta(microseconds=1)
+
+
+def version_of(changed_at: datetime) -> str:
+    """The version cell of a row last changed at ``changed_at`` (read-only column)."""
+    return f"{VERSION_PREFIX}{version_number(changed_at)}"
+
+
+def version(value: Any) -> int | None:
+    """A version cell as exported (``v`` and microseconds), or None when empty."""
+    typed = text(value)
+    if not typed:
+        return None
+    digits = typed[len(VERSION_PREFIX) :]
+    if not typed.lower().startswith(VERSION_PREFIX) or not (
+        digits.isascii() and digits.isdigit()
+    ):
+        raise ValidationError(MSG_VERSION, code="version")
+    return int(digits)
 
 
 class BoothLocation(tuple):

@@ -181,7 +181,11 @@ def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
             progress(stage, done, total)
 
     try:
-        table = read_table(result.file_name, data)
+        table = read_table(
+            result.file_name,
+            data,
+            progress=lambda done, total: report("reading", done, total),
+        )
     except FileRejected as rejected:
         result.file_refused = True
         result.errors.append(RowError(None, "", str(rejected.message)))
@@ -217,8 +221,15 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
     mapping, header_errors = match_headers(
         spec.columns, table.headers, optional=spec.optional_columns()
     )
-    if header_errors:
-        result.errors += [RowError(1, "", message) for message in header_errors]
+    result.errors += [RowError(1, "", message) for message in header_errors]
+    mapped = {column.key for column in mapping.values()}
+    optional = spec.optional_columns()
+    if any(
+        column.required and column.key not in mapped and column.key not in optional
+        for column in spec.columns
+    ):
+        # Without a required column no row can be judged; an unknown or repeated
+        # column is left out and the rows are still checked, all in one pass.
         return
     rows = _RowChecker(spec, mapping, table.headers, result)
     user = (
@@ -239,9 +250,12 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                     )
                 report(stage, done, result.rows_total)
             if result.errors:
-                result.message = str(
-                    MSG_NOTHING_WRITTEN % {"count": len(result.rejected_rows)}
-                )
+                if result.rejected_rows:
+                    result.message = str(
+                        MSG_NOTHING_WRITTEN % {"count": len(result.rejected_rows)}
+                    )
+                else:
+                    result.message = result.errors[0].message
                 if writing:
                     transaction.set_rollback(True)
             elif writing:
@@ -299,16 +313,20 @@ class _RowChecker:
 
     def check(self, batch: list[tuple[int, list[Any]]]) -> list[Candidate]:
         parsed = [(number, cells, *self.parse(cells)) for number, cells in batch]
-        self.spec.prepare([values for _n, _c, values, errors in parsed if not errors])
+        # Rows with cells that did not parse are built too (without those cells),
+        # so that an unknown code or an empty cell beside a bad number is reported
+        # in the same preview, not after the number is fixed.
+        self.spec.prepare([values for _n, _c, values, _errors in parsed])
         candidates = []
         for row_number, cells, values, errors in parsed:
-            if not errors:
-                try:
-                    candidate = self.spec.build(row_number, values, self.present)
-                except RowInvalid as invalid:
-                    errors = invalid.errors
-                else:
-                    errors = self.repeated(candidate)
+            failed = set(errors) - {""}
+            try:
+                candidate = self.spec.build(row_number, values, self.present, failed)
+            except RowInvalid as invalid:
+                for column_key, messages in invalid.errors.items():
+                    errors.setdefault(column_key, []).extend(messages)
+            else:
+                errors = errors or self.repeated(candidate)
             if errors:
                 self.reject(row_number, cells, errors)
             else:

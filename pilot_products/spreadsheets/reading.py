@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
@@ -67,6 +68,11 @@ BINARY_SIGNATURES = (
 )
 DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+#: Rows read between two progress reports while a file is read.
+PROGRESS_ROWS = 5000
+
+#: ``progress(rows read, rows the file seems to hold)`` while a file is read.
+ReadProgress = Callable[[int, int], None]
 
 
 class FileRejected(Exception):
@@ -91,8 +97,13 @@ def _limit(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def read_table(name: str, data: bytes) -> Table:
-    """Check and read an upload, raising ``FileRejected`` with the reason."""
+def read_table(name: str, data: bytes, progress: ReadProgress | None = None) -> Table:
+    """Check and read an upload, raising ``FileRejected`` with the reason.
+
+    ``progress`` hears every few thousand rows how far the reading is (a 100,000
+    row workbook takes a minute to read): rows so far and the rows the file says
+    it holds (its dimension, or its line count; 0 when it does not say).
+    """
     max_bytes = _limit("IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
     if len(data) > max_bytes:
         raise FileRejected(MSG_TOO_LARGE % {"limit": max_bytes // (1024 * 1024)})
@@ -102,9 +113,9 @@ def read_table(name: str, data: bytes) -> Table:
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRejected(MSG_OLD_XLS)
     if suffix == ".xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, progress)
     if suffix in {".csv", ".txt", ".tsv"}:
-        return _read_csv(data)
+        return _read_csv(data, progress)
     raise FileRejected(MSG_EXTENSION % {"name": name})
 
 
@@ -150,7 +161,7 @@ def _first_visible_sheet(archive: zipfile.ZipFile) -> str:
     raise FileRejected(MSG_NO_VISIBLE_SHEET)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, progress: ReadProgress | None = None) -> Table:
     archive = _check_zip(data)
     sheet_name = _first_visible_sheet(archive)
     try:
@@ -158,7 +169,10 @@ def _read_xlsx(data: bytes) -> Table:
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
         )
         sheet = workbook[sheet_name]
-        return _collect(sheet.iter_rows(values_only=True), "xlsx", "")
+        expected = max((sheet.max_row or 1) - 1, 0)
+        return _collect(
+            sheet.iter_rows(values_only=True), "xlsx", "", progress, expected
+        )
     except FileRejected:
         raise
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
@@ -182,7 +196,7 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
     raise FileRejected(MSG_ENCODING)
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, progress: ReadProgress | None = None) -> Table:
     if data.startswith(BINARY_SIGNATURES):
         raise FileRejected(MSG_NOT_CSV)
     codec, label = detect_encoding(data)
@@ -198,17 +212,31 @@ def _read_csv(data: bytes) -> Table:
         delimiter = ","
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
-        return _collect(reader, "csv", label)
+        expected = max(content.count("\n") - 1, 0)
+        return _collect(reader, "csv", label, progress, expected)
     except csv.Error as error:
         raise FileRejected(
             MSG_CSV_BROKEN % {"line": reader.line_num, "problem": error}
         ) from error
 
 
-def _collect(rows, file_format: str, encoding: str) -> Table:
-    max_rows = _limit("IMPORT_MAX_ROWS", 200_000)
+def max_rows() -> int:
+    """The most data rows an import accepts (templates validate that many)."""
+    return _limit("IMPORT_MAX_ROWS", 200_000)
+
+
+def _collect(
+    rows,
+    file_format: str,
+    encoding: str,
+    progress: ReadProgress | None = None,
+    expected: int = 0,
+) -> Table:
+    limit = max_rows()
     table = None
     for number, values in enumerate(rows, start=1):
+        if progress is not None and number % PROGRESS_ROWS == 0:
+            progress(number - 1, max(expected, number - 1))
         if table is None:
             headers = ["" if value is None else str(value).strip() for value in values]
             while headers and not headers[-1]:
@@ -220,8 +248,8 @@ def _collect(rows, file_format: str, encoding: str) -> Table:
         cells = list(values)
         if not any(cell not in (None, "") for cell in cells):
             continue
-        if len(table.rows) >= max_rows:
-            raise FileRejected(MSG_TOO_MANY_ROWS % {"limit": max_rows})
+        if len(table.rows) >= limit:
+            raise FileRejected(MSG_TOO_MANY_ROWS % {"limit": limit})
         if file_format == "xlsx":
             cells = [_xlsx_value(cell) for cell in cells]
         table.rows.append((number, cells))

@@ -14,6 +14,7 @@ from pilot_products.text_rules import reveal_hidden_characters
 
 from .escaping import escape_formula
 from .exporting import TEXT_FORMAT, cell_value
+from .reading import max_rows
 from .specs import Spec
 
 TEMPLATE_ROWS = 2000
@@ -48,10 +49,18 @@ def template_workbook(spec: Spec) -> bytes:
             example.number_format = MONEY_FORMAT
         choices = column.choices or getattr(column.parse, "choices", ())
         if choices and not column.read_only:
+            # The error alert is on: a value typed outside the list is refused by
+            # Excel, WPS and LibreOffice, on every row the import accepts.
             validation = DataValidation(
-                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle=gettext("Not in the list"),
+                error=gettext("Choose a value from the drop-down list."),
             )
-            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+            validation.add(f"{letter}2:{letter}{max_rows() + 1}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
     # The notes are in the language of the page the template was downloaded from

@@ -22,6 +22,7 @@ from pilot_products.models import (
     Wholesaler,
     WholesalerMember,
     WholesalerStatus,
+    statistics,
 )
 from pilot_products.photos.rules import MSG_PHOTO_ONE_MAIN
 from pilot_products.services import memberships
@@ -305,6 +306,9 @@ CONSTRAINT_MESSAGES = {
     ),
     "pilot_product_code_format": ("product_code", v.MSG_PRODUCT_CODE),
     "pilot_product_rejection_has_reason": ("reason_required", v.MSG_REASON_REQUIRED),
+    "figure_one_per_month": ("figure_period_taken", statistics.MSG_PERIOD_TAKEN),
+    "figure_one_per_year": ("figure_period_taken", statistics.MSG_PERIOD_TAKEN),
+    "figure_value_not_negative": ("figure_not_negative", statistics.MSG_NOT_NEGATIVE),
 }
 
 

@@ -1,9 +1,14 @@
-"""Import a spreadsheet for operators: manage.py catalogue_import listings file.xlsx."""
+"""Import a spreadsheet for operators: manage.py catalogue_import listings file.xlsx.
+
+``--user USERNAME`` names who imports: the import record, the history of every row
+it writes and the security log say so, as they do for an upload in the admin.
+"""
 
 import sys
 import time
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from pilot_products.jobs import leases
@@ -24,11 +29,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and report only."
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="The active user the import is recorded for (history, import log).",
+        )
 
-    def handle(self, *args, resource, file, dry_run, **options):
+    def handle(self, *args, resource, file, dry_run, user=None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        importer = self._importer(user) if user else None
         # An earlier run killed half-way is marked interrupted (nothing of it stayed).
         leases.reap_abandoned()
         started = time.monotonic()
@@ -37,6 +48,7 @@ class Command(BaseCommand):
             file_name=path.name,
             data=path.read_bytes(),
             dry_run=dry_run,
+            user=importer,
             progress=self._progress,
         )
         for error in result.errors[:200]:
@@ -60,6 +72,18 @@ class Command(BaseCommand):
         for notice in result.notices:
             self.stdout.write(notice)
 
+    def _importer(self, username: str):
+        """The user named by ``--user``: one that exists and may still log in."""
+        user = get_user_model()._default_manager.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user named “{username}” exists.")
+        if not user.is_active:
+            raise CommandError(
+                f"The user “{username}” is inactive: an import cannot be recorded "
+                "for them."
+            )
+        return user
+
     def _report_changes(self, changes) -> None:
         """Say what the real import would do, row by row (unchanged rows left out)."""
         changing = [change for change in changes if change.action != UNCHANGED]
@@ -81,6 +105,6 @@ class Command(BaseCommand):
         width = 30
         filled = width * done // total if total else width
         bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done >= total else ""
+        end = "\n" if done >= total and stage != "reading" else ""
         sys.stderr.write(f"\r{stage:<9} [{bar}] {done:>7}/{total}{end}")
         sys.stderr.flush()

@@ -1,6 +1,7 @@
 """The resources users move in and out as spreadsheets, by command-line name."""
 
 from .base import NEW, UNCHANGED, UPDATED, Candidate, RowInvalid, Scope, Spec
+from .batches import ImportBatchesSpec, ImportBatchLinesSpec
 from .catalogue import (
     CategoriesSpec,
     CbecEntriesSpec,
@@ -21,6 +22,8 @@ SPECS: dict[str, type[Spec]] = {
         BoothsSpec,
         ListingsSpec,
         OfficialFiguresSpec,
+        ImportBatchesSpec,
+        ImportBatchLinesSpec,
     )
 }
 
@@ -38,6 +41,8 @@ __all__ = [
     "Candidate",
     "CategoriesSpec",
     "CbecEntriesSpec",
+    "ImportBatchLinesSpec",
+    "ImportBatchesSpec",
     "ListingsSpec",
     "OfficialFiguresSpec",
     "PilotProductsSpec",

@@ -185,30 +185,40 @@ class Spec:
 
     # Shared behaviour ------------------------------------------------------------
 
-    def build(self, row: int, values: dict[str, Any], present: set[str]) -> Candidate:
-        """Validate one parsed row like a form would; raise RowInvalid with reasons."""
+    def build(
+        self,
+        row: int,
+        values: dict[str, Any],
+        present: set[str],
+        failed: set[str] = frozenset(),
+    ) -> Candidate:
+        """Validate one parsed row like a form would; raise RowInvalid with reasons.
+
+        ``failed`` are the columns whose cells did not parse (their messages are
+        the caller's): the rest of the row is still checked, so that every mistake
+        of the row is reported at once, but the cross-field rules, which need every
+        value, wait until the row parses.
+        """
         errors: dict[str, list[str]] = {}
         fields: dict[str, Any] = {}
+        present = present - failed
         for column in self.columns:
             if column.field and column.key in present and not column.read_only:
                 fields[column.field] = values[column.key]
+        optional = self.optional_columns()
         for column in self.columns:
             if (
                 column.required
                 and column.key in present
-                and values[column.key]
-                in (
-                    "",
-                    None,
-                    (),
-                )
+                and column.key not in optional
+                and values[column.key] in ("", None, ())
             ):
                 add_error(errors, column.key, MSG_REQUIRED)
         row_context = self.resolve(values, fields, errors)
         extra = self.extra_of(row_context)
         key = self.key_of(fields)
         if key is None:
-            raise RowInvalid(errors or {"": [str(MSG_REQUIRED)]})
+            raise RowInvalid(errors or ({} if failed else {"": [str(MSG_REQUIRED)]}))
         existing = self.existing.get(key)
         if isinstance(existing, tuple):
             existing = dict(zip(self.existing_attnames, existing, strict=True))
@@ -227,11 +237,14 @@ class Spec:
                 column = self.column_of.get(attname) or self.column_of.get(
                     f"{attname}_id", ""
                 )
+                if column in failed or str(MSG_REQUIRED) in errors.get(column, ()):
+                    # The cell's own message says it already ("must not be empty").
+                    continue
                 for message in field_errors:
                     add_error(errors, column, " ".join(messages_of(message)))
-        if not errors:
+        if not errors and not failed:
             self.check_rules(instance, row_context, existing, errors)
-        if errors:
+        if errors or failed:
             raise RowInvalid(errors)
         if existing is None:
             return Candidate(row, key, instance, NEW, extra=extra)

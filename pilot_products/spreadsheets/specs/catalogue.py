@@ -316,8 +316,8 @@ class PilotProductsSpec(Spec):
     model = PilotProduct
     key_fields = ("code",)
     columns = (
-        Column("code", "试点商品编号", cells.identifier, "code", required=True,
-               example="P07"),
+        Column("code", "试点商品编号", cells.case_insensitive_code, "code",
+               required=True, example="P07"),
         Column("name_zh", "中文名称", cells.text, "name_zh", required=True,
                example="儿童拼图"),
         Column("name_en", "英文名称", cells.text, "name_en", required=True,

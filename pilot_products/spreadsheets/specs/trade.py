@@ -50,8 +50,25 @@ MSG_OTHER_WHOLESALER = _(
 )
 MSG_UNKNOWN_PRODUCT = _("No pilot product with the code “%(code)s” exists.")
 MSG_UNKNOWN_BOOTH = _("No booth %(address)s exists in the Mall.")
+MSG_STALE_ROW = _(
+    "This listing was changed after the file was exported, so this row would undo "
+    "that change (%(changes)s). Download a new export and make your change there."
+)
 
 CHUNK = 2000
+
+#: A listing's status as the buttons that set it say it (上架 / Activate...), which
+#: is what a wholesaler types, besides the status labels themselves.
+LISTING_STATUS_WORDS = {
+    "上架": ListingStatus.ACTIVE,
+    "重新上架": ListingStatus.ACTIVE,
+    "activate": ListingStatus.ACTIVE,
+    "relist": ListingStatus.ACTIVE,
+    "下架": ListingStatus.PAUSED,
+    "pause": ListingStatus.PAUSED,
+    "停售": ListingStatus.DELISTED,
+    "delist": ListingStatus.DELISTED,
+}
 
 
 def in_chunks(values: list) -> Iterator[list]:
@@ -242,6 +259,7 @@ LISTING_EXPORT_VALUES = (
     "booth__street",
     "booth__number",
     "status",
+    "updated_at",
 )
 
 
@@ -264,6 +282,8 @@ class ListingRow:
     product: ProductInfo | None
     booth_given: bool
     booth_owner: int | None
+    #: The version cell (microseconds of the export's last change), if given.
+    version: int | None = None
 
 
 class ListingsSpec(Spec):
@@ -286,7 +306,8 @@ class ListingsSpec(Spec):
                example="91330782MA0000001Y"),
         Column("sku", "货号", cells.identifier, "sku", required=True,
                aliases=("article_number",), is_code=True, example="TOY-0001"),
-        Column("pilot_product", "试点商品编号", cells.identifier, required=True,
+        Column("pilot_product", "试点商品编号", cells.case_insensitive_code,
+               required=True,
                aliases=("product_code",), example="P01"),
         Column("customs_code", "海关商品编码", cells.customs_code, "customs_code",
                required=True, aliases=("hs_code", "商品编码"), is_code=True,
@@ -307,10 +328,12 @@ class ListingsSpec(Spec):
         Column("stock", "库存", cells.integer, "stock", example=500),
         Column("booth", "商位", cells.booth_address, aliases=("摊位",),
                example="5区 7门 1楼 12街 12345"),
-        Column("status", "状态", cells.choice(ListingStatus), "status",
-               choices=tuple(ListingStatus.values), example=ListingStatus.DRAFT),
+        Column("status", "状态", cells.choice(ListingStatus, LISTING_STATUS_WORDS),
+               "status", choices=tuple(ListingStatus.values),
+               example=ListingStatus.DRAFT),
         Column("tiers", "阶梯价", cells.tiers, aliases=("price_tiers",),
-               example="10:12.50;100:11.80"),
+               is_code=True, example="10=12.50;100=11.80"),
+        Column("version", "版本", cells.version, read_only=True, is_code=True),
     )  # fmt: skip
 
     def optional_columns(self):
@@ -459,6 +482,7 @@ class ListingsSpec(Spec):
             product=product,
             booth_given=booth_given,
             booth_owner=booth_owner,
+            version=values.get("version"),
         )
 
     def extra_of(self, row):
@@ -512,6 +536,28 @@ class ListingsSpec(Spec):
             confirmed_at=existing["stock_confirmed_at"] if existing else None,
             now=self.now,
         )
+
+    def check_change(self, candidate, row, existing, errors):
+        """A row from a file exported before the listing's last change is refused,
+        naming what it would undo: an old file never reverts a web edit."""
+        if row.version is None:
+            return
+        if cells.version_number(existing["updated_at"]) <= row.version:
+            return
+        changes = []
+        for column in self.columns:
+            if column.key not in candidate.changed:
+                continue
+            if column.key == self.extra_column:
+                old = cells.format_tiers(self.existing_extra(existing))
+                new = cells.format_tiers(candidate.extra or ())
+            else:
+                attname = next(
+                    name for name, key in self.column_of.items() if key == column.key
+                )
+                old, new = existing.get(attname), vars(candidate.instance)[attname]
+            changes.append(f"{column.key}: {old or '—'} → {new or '—'}")
+        add_error(errors, "version", MSG_STALE_ROW % {"changes": "; ".join(changes)})
 
     def existing_extra(self, state):
         pk = state.get("id")
@@ -571,15 +617,18 @@ class ListingsSpec(Spec):
                     .order_by("listing_id", "min_quantity")
                     .values_list("listing_id", "min_quantity", "unit_price")
                 ):
-                    tiers.setdefault(listing_id, []).append(f"{quantity}:{price}")
+                    tiers.setdefault(listing_id, []).append(
+                        cells.format_tiers([(quantity, price)])
+                    )
             for row in chunk:
                 (pk, credit, sku, product, code, title_zh, title_en, brand, origin,
                  unit, price, moq, stock, district, gate, floor, street, number,
-                 status) = row  # fmt: skip
+                 status, updated_at) = row  # fmt: skip
                 yield [
                     credit, sku, product, code, title_zh, title_en, brand, origin,
                     unit, price, moq, stock,
                     booth_address(district, gate, floor, street, number)
                     if number else "",
                     status, ";".join(tiers.get(pk, ())),
+                    cells.version_of(updated_at),
                 ]  # fmt: skip
