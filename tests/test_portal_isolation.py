@@ -29,10 +29,15 @@ PRINT_URLS = [
     "pilot_products:portal-listing-label",
     "pilot_products:portal-booth-poster",
 ]
+#: Pages of one import batch; another wholesaler's batch answers 404 and stays as it
+#: was (tests/test_import_batches.py::test_another_wholesalers_batch_is_a_404).
+BATCH_URLS = ["pilot_products:portal-batch-edit"]
 PAGE_URLS = [
     "pilot_products:portal-dashboard",
     "pilot_products:portal-listings",
     "pilot_products:portal-listing-create",
+    "pilot_products:portal-batches",
+    "pilot_products:portal-batch-create",
     "pilot_products:portal-password-change",
     "pilot_products:spreadsheets",
     "pilot_products:spreadsheet-confirm",
@@ -90,6 +95,7 @@ def test_every_portal_url_of_this_app_is_covered():
         | {name for name, _extra in LISTING_URLS}
         | {name for name, _kwargs in SPREADSHEET_URLS}
         | set(PRINT_URLS)
+        | set(BATCH_URLS)
     )
 
 
