@@ -32,6 +32,9 @@ PRINT_URLS = [
 #: Pages of one import batch; another wholesaler's batch answers 404 and stays as it
 #: was (tests/test_import_batches.py::test_another_wholesalers_batch_is_a_404).
 BATCH_URLS = ["pilot_products:portal-batch-edit"]
+#: A background export's page; another wholesaler's export answers 404 and is logged
+#: (tests/test_export_jobs.py::test_another_wholesalers_export_is_a_404_and_logged).
+EXPORT_JOB_URLS = ["pilot_products:spreadsheet-export-job"]
 PAGE_URLS = [
     "pilot_products:portal-dashboard",
     "pilot_products:portal-listings",
@@ -96,6 +99,7 @@ def test_every_portal_url_of_this_app_is_covered():
         | {name for name, _kwargs in SPREADSHEET_URLS}
         | set(PRINT_URLS)
         | set(BATCH_URLS)
+        | set(EXPORT_JOB_URLS)
     )
 
 
