@@ -215,3 +215,16 @@ def test_editing_a_batch_replaces_its_lines_and_keeps_history(client, user_a, go
     assert response.status_code == 302
     assert ImportBatchLine.objects.get().quantity == 1300
     assert batch.history.count() == 2
+
+
+def test_the_offer_page_tells_how_its_goods_came_in(client, user_a, goods):
+    client.force_login(user_a)
+    client.post(NEW_BATCH, batch_post(goods))
+    buyer = Client()
+    offer = buyer.get(goods["own"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = offer.content.decode()
+    assert "2025-05-12" in page
+    assert "中欧班列回程" in page
+    assert "保税物流中心进出境货物（5034）" in page
+    unsupplied = buyer.get(goods["juicer"].get_absolute_url()).content.decode()
+    assert "2025-05-12" not in unsupplied

@@ -311,7 +311,9 @@ def offer(request: HttpRequest, credit_code: str, sku: str) -> HttpResponse:
 
     def build() -> dict:
         listing = (
-            selectors.with_price_tiers(selectors.visible_listings())
+            selectors.with_import_lines(
+                selectors.with_price_tiers(selectors.visible_listings())
+            )
             .filter(wholesaler__credit_code=credit_code, sku=sku)
             .first()
         )
