@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 'ordering': ['year'],
                 'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
             },
-            bases=(pilot_products.models.statistics.SourceMixin, models.Model),
+            bases=(models.Model,)
         ),
         migrations.CreateModel(
             name='HistoricalImportTarget',
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
                 'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
                 'constraints': [models.UniqueConstraint(condition=models.Q(('month__isnull', False)), fields=('scope', 'period_kind', 'year', 'month'), name='figure_one_per_month', violation_error_code='figure_period_taken', violation_error_message='A figure for this scope and period is already recorded.'), models.UniqueConstraint(condition=models.Q(('month__isnull', True)), fields=('scope', 'period_kind', 'year'), name='figure_one_per_year', violation_error_code='figure_period_taken', violation_error_message='A figure for this scope and period is already recorded.'), models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='figure_value_not_negative', violation_error_code='figure_not_negative', violation_error_message='A figure is never negative.')],
             },
-            bases=(pilot_products.models.statistics.SourceMixin, models.Model),
+            bases=(models.Model,)
         ),
         migrations.RunPython(apply_roles, migrations.RunPython.noop),
     ]

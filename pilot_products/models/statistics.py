@@ -65,13 +65,28 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", _("whole year")
 
 
-class SourceMixin:
+class Sourced(models.Model):
+    """Where a figure or a target was published: every one names its source."""
+
+    source_title = models.CharField(_("source title"), max_length=300, validators=PLAIN)
+    publisher_zh = models.CharField(
+        _("publisher (Chinese)"), max_length=200, validators=PLAIN
+    )
+    publisher_en = models.CharField(
+        _("publisher (English)"), max_length=200, validators=PLAIN
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
     @property
     def publisher(self) -> str:
         return pick_language(self.publisher_zh, self.publisher_en)
 
 
-class OfficialFigure(SourceMixin, models.Model):
+class OfficialFigure(Sourced):
     """One reported figure: a scope, a period, a value, its growth and its source."""
 
     scope = models.CharField(_("scope"), max_length=40, choices=FigureScope.choices)
@@ -104,15 +119,6 @@ class OfficialFigure(SourceMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("-100"))],
     )
-    source_title = models.CharField(_("source title"), max_length=300, validators=PLAIN)
-    publisher_zh = models.CharField(
-        _("publisher (Chinese)"), max_length=200, validators=PLAIN
-    )
-    publisher_en = models.CharField(
-        _("publisher (English)"), max_length=200, validators=PLAIN
-    )
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    source_url = models.URLField(_("source address"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True, validators=PLAIN)
 
     history = HistoricalRecords()
@@ -197,7 +203,7 @@ def _not_over(year: int, month: int | None, today=None) -> bool:
     return (year, last_month) >= (today.year, today.month)
 
 
-class ImportTarget(SourceMixin, models.Model):
+class ImportTarget(Sourced):
     """The import trade the city aims at by a year (all of Yiwu's imports)."""
 
     year = models.PositiveSmallIntegerField(
@@ -213,15 +219,6 @@ class ImportTarget(SourceMixin, models.Model):
     )
     #: "above 300 bn" is a floor, "100 bn" a point: the page says which.
     is_minimum = models.BooleanField(_("at least"), default=False)
-    source_title = models.CharField(_("source title"), max_length=300, validators=PLAIN)
-    publisher_zh = models.CharField(
-        _("publisher (Chinese)"), max_length=200, validators=PLAIN
-    )
-    publisher_en = models.CharField(
-        _("publisher (English)"), max_length=200, validators=PLAIN
-    )
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    source_url = models.URLField(_("source address"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 

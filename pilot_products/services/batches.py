@@ -24,18 +24,21 @@ class LineData:
     value_cny: object
     listings: list[Listing] = field(default_factory=list)
 
+    def line_of(self, batch: ImportBatch) -> ImportBatchLine:
+        return ImportBatchLine(
+            batch=batch,
+            tariff_line=self.tariff_line,
+            quantity=self.quantity,
+            unit=self.unit,
+            value_cny=self.value_cny,
+        )
+
 
 def check_lines(batch: ImportBatch, lines: list[LineData]) -> dict[int, list]:
     """Field rules and the listings rule of each line, by its index."""
     errors: dict[int, list] = {}
     for index, data in enumerate(lines):
-        line = ImportBatchLine(
-            batch=batch,
-            tariff_line=data.tariff_line,
-            quantity=data.quantity,
-            unit=data.unit,
-            value_cny=data.value_cny,
-        )
+        line = data.line_of(batch)
         found = []
         try:
             line.full_clean(exclude=["batch"])
@@ -78,13 +81,7 @@ def batch_save(*, batch: ImportBatch, lines: list[LineData], by=None) -> ImportB
     batch.save()
     batch.lines.all().delete()
     for data in lines:
-        line = ImportBatchLine(
-            batch=batch,
-            tariff_line=data.tariff_line,
-            quantity=data.quantity,
-            unit=data.unit,
-            value_cny=data.value_cny,
-        )
+        line = data.line_of(batch)
         if by is not None:
             line._history_user = by
         line.save()
