@@ -100,6 +100,7 @@ class ListingListView(PortalPage, TemplateView):
             page_obj=page,
             listings=page.object_list,
             page_query=query_without(self.request.GET),
+            export_query=query_without(self.request.GET, "page", "per_page"),
             actions_next=self.request.get_full_path(),
         )
         return context

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.views import View
 from django.views.generic import TemplateView
 
-from pilot_products import security_log
+from pilot_products import access, security_log
 from pilot_products.access import WholesalerPortalMixin
+from pilot_products.filters import PortalListingFilter
 from pilot_products.jobs import exports
 from pilot_products.jobs.imports import import_retry
 from pilot_products.spreadsheets.exporting import FORMATS, XLSX_CONTENT_TYPE
@@ -62,6 +64,7 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
             recent_exports=exports.recent_exports(
                 user=self.request.user, wholesaler=self.wholesaler
             ),
+            export_columns=export_columns(),
         )
 
     def post(self, request, *args, **kwargs):
@@ -146,11 +149,21 @@ class RetryView(WholesalerPortalMixin, View):
 
 
 class ExportView(WholesalerPortalMixin, View):
+    """The wholesaler's own listings as a file: the listing list's filters (its
+    query string) choose the rows, ``?fields=`` the columns, as in the admin."""
+
     http_method_names = ["get"]
 
     def get(self, request, *args, file_format, **kwargs):
         if file_format not in FORMATS:
             raise Http404
+        filterset = PortalListingFilter(
+            request.GET, queryset=access.own_listings(self.wholesaler)
+        )
+        if not filterset.is_valid():
+            # The list shows what is wrong beside the filter; no file of wrong rows.
+            listings = reverse("pilot_products:portal-listings")
+            return redirect(f"{listings}?{request.GET.urlencode()}")
         spec = ListingsSpec(Scope(user=request.user, wholesaler=self.wholesaler))
         answer = exports.export_or_queue(
             spec,
@@ -158,10 +171,37 @@ class ExportView(WholesalerPortalMixin, View):
             "listings",
             user=request.user,
             wholesaler=self.wholesaler,
+            queryset=filterset.qs,
+            keys=chosen_columns(spec, request.GET.getlist("fields")),
         )
         if isinstance(answer, HttpResponseBase):
             return answer
         return redirect("pilot_products:spreadsheet-export-job", token=answer.token)
+
+
+def export_columns() -> list[tuple[str, str, bool]]:
+    """(key, label in the page's language, always exported) of each listing column."""
+    chinese = (translation.get_language() or "zh-hans").startswith("zh")
+    return [
+        (c.key, c.header_zh if chinese else c.key, c.key in KEY_COLUMNS)
+        for c in ListingsSpec.columns
+    ]
+
+
+#: The natural key of a listing: always in the file, so that it imports back.
+KEY_COLUMNS = frozenset({"wholesaler", "sku"})
+
+
+def chosen_columns(spec, keys: list[str]) -> list[str] | None:
+    """The known column keys asked for, in the file's order; None for every column.
+
+    The natural key (wholesaler, SKU) always goes in, so the file imports back.
+    """
+    wanted = set(keys)
+    if not wanted:
+        return None
+    chosen = [c.key for c in spec.columns if c.key in wanted | KEY_COLUMNS]
+    return chosen if wanted & {c.key for c in spec.columns} else None
 
 
 class ExportJobView(WholesalerPortalMixin, TemplateView):
