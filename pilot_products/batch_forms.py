@@ -18,8 +18,9 @@ from pilot_products.services.batches import LineData
 
 MSG_UNKNOWN_SKUS = _("You have no listing with the SKU %(skus)s.")
 SKU_SEPARATORS = re.compile(r"[\s,;，；、]+")
-#: Lines one batch form offers; a declaration with more goes in by spreadsheet.
-MAX_LINES = 20
+#: Lines one batch form takes (a declaration lists at most 50 goods items; the
+#: margin is for corrections); longer ones go in by spreadsheet.
+MAX_LINES = 100
 
 
 def _sorted_countries(field) -> None:
@@ -46,7 +47,8 @@ class ImportBatchForm(forms.ModelForm):
             "declaration_number": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off"}
             ),
-            "declared_on": forms.DateInput(attrs={"type": "date"}),
+            # A date input shows only ISO dates, whatever the page's language.
+            "declared_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, wholesaler: Wholesaler, **kwargs):
@@ -156,7 +158,7 @@ ImportBatchLineFormSet = forms.inlineformset_factory(
     ImportBatchLine,
     form=ImportBatchLineForm,
     formset=BaseImportBatchLineFormSet,
-    extra=3,
+    extra=2,
     max_num=MAX_LINES,
     validate_max=True,
     can_delete=True,

@@ -49,7 +49,7 @@ def batch_post(goods, **overrides) -> dict:
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "0",
         "lines-MIN_NUM_FORMS": "0",
-        "lines-MAX_NUM_FORMS": "20",
+        "lines-MAX_NUM_FORMS": "100",
         "lines-0-tariff_line": str(goods["line"].pk),
         "lines-0-quantity": "1200",
         "lines-0-unit": "piece",
@@ -228,3 +228,11 @@ def test_the_offer_page_tells_how_its_goods_came_in(client, user_a, goods):
     assert "保税物流中心进出境货物（5034）" in page
     unsupplied = buyer.get(goods["juicer"].get_absolute_url()).content.decode()
     assert "2025-05-12" not in unsupplied
+
+
+def test_the_edit_form_shows_the_declaration_date(client, user_a, goods):
+    client.force_login(user_a)
+    client.post(NEW_BATCH, batch_post(goods))
+    batch = ImportBatch.objects.get()
+    form = client.get(reverse("pilot_products:portal-batch-edit", args=[batch.pk]))
+    assert 'value="2025-05-12"' in form.content.decode()
