@@ -138,7 +138,7 @@ class Heartbeat:
             while not self._stop.wait(self.interval):
                 self.beat()
         finally:
-            connection.close()
+            close_thread_connection()
 
     def beat(self) -> None:
         fields = {"heartbeat_at": timezone.now()}
@@ -156,6 +156,23 @@ class Heartbeat:
             # SQLite: an import is writing and holds the only write lock. The next
             # beat tries again; the process id keeps the claim alive meanwhile.
             connection.close()
+
+
+def close_thread_connection() -> None:
+    """Close this thread's database connection, for real, before the thread ends.
+
+    Django's ``close()`` keeps an in-memory SQLite connection open (the test
+    database lives in it). Left to the garbage collector, that connection would be
+    closed at some later moment in whichever thread collects it, possibly inside a
+    SQLite callback of the main thread on the same shared cache, which holds the
+    mutex the close waits for: the process hangs.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        if connection.connection is not None:
+            connection.connection.close()
+            connection.connection = None
+        return
+    connection.close()
 
 
 def _same_host(worker: str) -> bool:
