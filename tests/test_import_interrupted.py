@@ -32,9 +32,9 @@ def _big_listing_file(site: Site, tmp_path) -> tuple:
         row[price] = f"{float(row[price]) + 1:.2f}"
         # The first tier is at the unit price: every tier moves with it.
         row[tiers] = ";".join(
-            f"{quantity}:{float(tier_price) + 1:.2f}"
+            f"{quantity}={float(tier_price) + 1:.2f}"
             for quantity, tier_price in (
-                pair.split(":") for pair in row[tiers].split(";") if pair
+                pair.split("=") for pair in row[tiers].split(";") if pair
             )
         )
         changed.append(row)
@@ -45,6 +45,7 @@ def _big_listing_file(site: Site, tmp_path) -> tuple:
         row = list(template)
         row[sku] = f"KILLED-{index:06d}"
         row[tiers] = ""
+        row[LISTING_HEADERS.index("version")] = ""  # new: no version yet
         # A new listing starts as a draft (a paused one cannot be created).
         row[status] = "draft"
         new.append(row)

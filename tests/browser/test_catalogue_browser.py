@@ -82,7 +82,10 @@ def test_buyer_filters_by_category_and_country_and_finds_the_booth(
     assert "Country of origin: Japan" in active.inner_text()
     screenshot("2-filtered")
 
+    # The card leads to the offer's own page, and its breadcrumb to the product's.
     page.get_by_role("link", name="Sakura plush doll").click()
+    assert "/catalogue/offer/" in page.url
+    page.locator(".breadcrumb a").nth(1).click()
     assert page.url.endswith("/catalogue/products/P02/")
     offers = page.locator("table.offers tbody tr")
     assert offers.count() == 2

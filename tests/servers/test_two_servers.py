@@ -105,6 +105,7 @@ def listing_file(world, *, sku: str, price: str) -> bytes:
         "booth": world["booth"],
         "status": "active",
         "tiers": "",
+        "version": "",  # a new listing has no version yet
     }
     return csv_bytes([LISTING_HEADERS, [cells[key] for key in LISTING_HEADERS]])
 
