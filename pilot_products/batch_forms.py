@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products import access
-from pilot_products.filters import collation_key
+from pilot_products.filters import sort_country_choices
 from pilot_products.models import ImportBatch, ImportBatchLine, TariffLine, Wholesaler
 from pilot_products.models.batches import batch_line_listing_errors
 from pilot_products.services.batches import LineData
@@ -21,12 +21,6 @@ SKU_SEPARATORS = re.compile(r"[\s,;，；、]+")
 #: Lines one batch form takes (a declaration lists at most 50 goods items; the
 #: margin is for corrections); longer ones go in by spreadsheet.
 MAX_LINES = 100
-
-
-def _sorted_countries(field) -> None:
-    blank = [choice for choice in field.choices if not choice[0]]
-    named = [choice for choice in field.choices if choice[0]]
-    field.choices = blank + sorted(named, key=lambda c: collation_key(str(c[1])))
 
 
 class ImportBatchForm(forms.ModelForm):
@@ -54,8 +48,8 @@ class ImportBatchForm(forms.ModelForm):
     def __init__(self, *args, wholesaler: Wholesaler, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.wholesaler = wholesaler
-        _sorted_countries(self.fields["origin_country"])
-        _sorted_countries(self.fields["dispatch_country"])
+        sort_country_choices(self.fields["origin_country"])
+        sort_country_choices(self.fields["dispatch_country"])
 
 
 class TariffLineChoiceField(forms.ModelChoiceField):
@@ -131,19 +125,6 @@ class BaseImportBatchLineFormSet(forms.BaseInlineFormSet):
 
     def get_form_kwargs(self, index):
         return super().get_form_kwargs(index) | {"wholesaler": self.wholesaler}
-
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            wholesaler=self.wholesaler,
-            renderer=self.renderer,
-        )
-        self.add_fields(form, None)
-        return form
 
     def lines(self) -> list[LineData]:
         return [

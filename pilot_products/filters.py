@@ -72,6 +72,14 @@ def collation_key(name: str) -> tuple:
     return (name.casefold(), name)
 
 
+def sort_country_choices(field) -> None:
+    """Order a country field's choices by their names in the page's language
+    (in Chinese by pinyin, as Chinese readers look for a country); blank first."""
+    blank = [choice for choice in field.choices if not choice[0]]
+    named = [choice for choice in field.choices if choice[0]]
+    field.choices = blank + sorted(named, key=lambda c: collation_key(str(c[1])))
+
+
 def country_choices() -> list[tuple[str, str]]:
     names = [(code, countries.name(code)) for code in selectors.listing_countries()]
     return sorted(names, key=lambda choice: collation_key(choice[1]))

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products import access, rules
-from pilot_products.filters import PilotProductChoiceField, collation_key
+from pilot_products.filters import PilotProductChoiceField, sort_country_choices
 from pilot_products.models import (
     Listing,
     PilotProduct,
@@ -67,13 +67,7 @@ class ListingForm(forms.ModelForm):
                 | products
             )
         self.fields["pilot_product"].queryset = products.order_by("code")
-        country = self.fields["country_of_origin"]
-        blank = [choice for choice in country.choices if not choice[0]]
-        named = [choice for choice in country.choices if choice[0]]
-        # In Chinese by pinyin, as Chinese readers look for a country.
-        country.choices = blank + sorted(
-            named, key=lambda choice: collation_key(str(choice[1]))
-        )
+        sort_country_choices(self.fields["country_of_origin"])
         booths = access.own_booths(wholesaler)
         self.fields["booth"].queryset = booths
         self.fields["booth"].empty_label = _("No booth")

@@ -162,10 +162,6 @@ class PilotProgress:
     series: list[ScopeSeries]
     checks: list[GrowthCheck]
 
-    @property
-    def mismatches(self) -> list[GrowthCheck]:
-        return [check for check in self.checks if check.mismatch]
-
 
 def pilot_progress() -> PilotProgress:
     figures = sorted(OfficialFigure.objects.all(), key=_period_order)
@@ -270,10 +266,6 @@ class Share:
         if self.kind == "transport":
             return str(TransportMode(self.key).label)
         return str(countries.name(self.key))
-
-    @property
-    def bar_width(self) -> int:
-        return int(self.of_total)
 
 
 @dataclass(frozen=True)
