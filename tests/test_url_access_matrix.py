@@ -191,6 +191,7 @@ ADMIN_PAGES_NOT_STAFF = {"admin:login": OK, "admin:logout": REDIRECT}
 ADMIN_EXTRA_VIEWS = {
     "pilotproduct_transition": "-",
     "pilotproduct_restore": "-",
+    "pilotproduct_photo": "c",
     "pilotlist_copy": "a",
     "pilotlist_publish": "p",
     "pilotlist_compare": "v",

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from pilot_products.admin.product_photos import ReferencePhotoAdminMixin
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.eligibility import failed_checks, pilot_product_eligibility
 from pilot_products.models import (
@@ -112,7 +113,9 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
 
 @admin.register(PilotProduct)
-class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class PilotProductAdmin(
+    ReferencePhotoAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin
+):
     resource_classes = [PilotProductResource]
     form = PilotProductForm
     change_form_template = "admin/pilot_products/pilotproduct/change_form.html"
@@ -164,6 +167,7 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         "decided_by",
         "decided_at",
         "updated_at",
+        "reference_photo",
     ]
     #: What editors write: the edit form's fields, shown first on every page.
     content_fields = PilotProductForm.Meta.fields
@@ -192,6 +196,7 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
                 },
             ),
             (_("Eligibility"), {"fields": ["eligibility_panel"]}),
+            (_("Reference photo"), {"fields": ["reference_photo"]}),
             (
                 _("Audit trail"),
                 {
@@ -281,6 +286,7 @@ class PilotProductAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         extra_context = extra_context or {}
         if product is not None:
             extra_context["transitions"] = self._buttons(request, product)
+            extra_context["photo_link"] = self.photo_link(request, product)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _buttons(self, request, product):

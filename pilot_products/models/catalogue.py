@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilot_products import validators as v
+from pilot_products.photos.renditions import PhotoRef
+from pilot_products.photos.storage import get_photo_storage
 from pilot_products.validators import (
     INT2_MAX,
     INT4_MAX,
@@ -457,6 +459,22 @@ class PilotProduct(BilingualNameMixin, models.Model):
     needs_review_note = models.TextField(
         _("needs review because"), blank=True, validators=PLAIN
     )
+    #: Reference photo set by staff (``services.product_photos``): a generated name
+    #: (``<hex>.jpg``) in the photo storage, shown on the product's page and on cards
+    #: of listings that have no photo of their own.
+    photo = models.FileField(
+        _("reference photo"),
+        storage=get_photo_storage,
+        max_length=100,
+        blank=True,
+        editable=False,
+    )
+    photo_width = models.PositiveIntegerField(
+        _("photo width"), null=True, blank=True, editable=False
+    )
+    photo_height = models.PositiveIntegerField(
+        _("photo height"), null=True, blank=True, editable=False
+    )
     #: Optimistic lock: a save based on an older revision is refused.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -498,3 +516,10 @@ class PilotProduct(BilingualNameMixin, models.Model):
     def requirements_text(self) -> str:
         """The requirements in the page's language (the other one when it is blank)."""
         return pick_language(self.requirements_zh, self.requirements)
+
+    @property
+    def photo_ref(self) -> PhotoRef | None:
+        """The reference photo as pages need it, or ``None`` when there is none."""
+        if not self.photo:
+            return None
+        return PhotoRef(self.photo.name, self.photo_width, self.photo_height)

@@ -15,11 +15,14 @@ from pilot_products.photos.rules import clean_photo, photo_count_error
 from pilot_products.photos.storage import photo_storage
 
 __all__ = [
+    "delete_files",
+    "delete_files_after_commit",
     "photo_add",
     "photo_move",
     "photo_remove",
     "photo_replace",
     "photo_set_main",
+    "store_files",
 ]
 
 
@@ -56,21 +59,23 @@ def _files_of(name: str) -> list[str]:
     return [name, *(rendition_name(name, rendition) for rendition in RENDITIONS)]
 
 
-def _delete_files(name: str) -> None:
+def delete_files(name: str) -> None:
+    """Delete a stored photo and its renditions."""
     for file_name in _files_of(name):
         photo_storage.delete(file_name)
 
 
-def _delete_after_commit(name: str) -> None:
-    transaction.on_commit(lambda: _delete_files(name))
+def delete_files_after_commit(name: str) -> None:
+    """Delete a photo's files once the change that drops them commits."""
+    transaction.on_commit(lambda: delete_files(name))
 
 
-def _store(clean) -> str:
+def store_files(clean) -> str:
     """Write a checked photo and its renditions; return the photo's name."""
     for content in clean.files():
         saved = photo_storage.save(content.name, content)
         if saved != content.name:  # a generated name never exists already
-            _delete_files(clean.content.name)
+            delete_files(clean.content.name)
             photo_storage.delete(saved)
             raise RuntimeError(f"photo name {content.name} was taken")
     return clean.content.name
@@ -83,7 +88,7 @@ def photo_add(*, listing: Listing, upload, by=None) -> ListingPhoto:
     photos = _lock(listing)
     if error := photo_count_error(existing=len(photos)):
         raise error
-    name = _store(clean)
+    name = store_files(clean)
     try:
         photo = ListingPhoto(
             listing=listing,
@@ -95,7 +100,7 @@ def photo_add(*, listing: Listing, upload, by=None) -> ListingPhoto:
         )
         _save(photo, by)
     except Exception:
-        _delete_files(name)
+        delete_files(name)
         raise
     _changed()
     return photo
@@ -107,16 +112,16 @@ def photo_replace(*, photo: ListingPhoto, upload, by=None) -> ListingPhoto:
     clean = clean_photo(upload)
     _lock(photo.listing)
     old_name = photo.image.name
-    name = _store(clean)
+    name = store_files(clean)
     try:
         photo.image = name
         photo.width, photo.height = clean.width, clean.height
         _save(photo, by)
     except Exception:
-        _delete_files(name)
+        delete_files(name)
         raise
     # The old file stays in the history's past versions only as a name; it goes.
-    _delete_after_commit(old_name)
+    delete_files_after_commit(old_name)
     _changed()
     return photo
 
@@ -130,7 +135,7 @@ def photo_remove(*, photo: ListingPhoto, by=None) -> None:
         photo._history_user = by
     photo.delete()
     _renumber([other for other in photos if other.pk != removed_pk], by)
-    _delete_after_commit(name)
+    delete_files_after_commit(name)
     _changed()
 
 
