@@ -470,10 +470,18 @@ class PilotProduct(BilingualNameMixin, models.Model):
         editable=False,
     )
     photo_width = models.PositiveIntegerField(
-        _("photo width"), null=True, blank=True, editable=False
+        _("photo width"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[AtMost(INT4_MAX)],
     )
     photo_height = models.PositiveIntegerField(
-        _("photo height"), null=True, blank=True, editable=False
+        _("photo height"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[AtMost(INT4_MAX)],
     )
     #: Optimistic lock: a save based on an older revision is refused.
     revision = models.PositiveIntegerField(_("revision"), default=1)
