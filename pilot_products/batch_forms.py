@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pilot_products import access
 from pilot_products.filters import sort_country_choices
 from pilot_products.models import ImportBatch, ImportBatchLine, TariffLine, Wholesaler
-from pilot_products.models.batches import batch_line_listing_errors
+from pilot_products.models.batches import batch_line_listing_errors, batch_lines_errors
 from pilot_products.services.batches import LineData
 
 MSG_UNKNOWN_SKUS = _("You have no listing with the SKU %(skus)s.")
@@ -118,7 +118,30 @@ class ImportBatchLineForm(forms.ModelForm):
         )
 
 
-class BaseImportBatchLineFormSet(forms.BaseInlineFormSet):
+class BatchLinesRuleMixin:
+    """The rule of a batch's lines as a whole, on the lines the formset keeps (the
+    portal's formset and the admin's inline)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        codes = [
+            form.cleaned_data["tariff_line"].code
+            for form in kept
+            if form.cleaned_data.get("tariff_line")
+        ]
+        if kept and not codes:
+            return  # each kept line already says what is wrong with it
+        errors = batch_lines_errors(tariff_line_codes=codes)
+        if errors:
+            raise ValidationError(errors)
+
+
+class BaseImportBatchLineFormSet(BatchLinesRuleMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, wholesaler: Wholesaler, **kwargs):
         self.wholesaler = wholesaler
         super().__init__(*args, **kwargs)

@@ -62,8 +62,14 @@ ADMIN_RIGHTS = {
     "importtarget": {"editor": "vacdie", "reviewer": "ve"},
 }
 #: Models whose admin refuses a right whatever the permissions (nothing is deleted in
-#: the pilot; import records are written only by imports).
-ADMIN_NEVER = {"pilotproduct": "d", "pilotlist": "d", "importrecord": "acd"}
+#: the pilot; import records are written only by imports; a batch's lines are deleted
+#: in the batch's form, which keeps at least one).
+ADMIN_NEVER = {
+    "pilotproduct": "d",
+    "pilotlist": "d",
+    "importrecord": "acd",
+    "importbatchline": "d",
+}
 
 #: Pages outside the model admins, by URL name: {role: outcome}; "*" is every role.
 PAGES = {

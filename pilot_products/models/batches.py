@@ -26,6 +26,16 @@ MSG_DECLARATION_NUMBER = _(
 )
 MSG_DECLARED_IN_FUTURE = _("The declaration date cannot be in the future.")
 MSG_LISTING_NOT_OWN = _("Listing %(sku)s is not one of this wholesaler's listings.")
+MSG_NO_LINES = _("An import batch has at least one line: add the goods it brought in.")
+MSG_LINE_REPEATED = _(
+    "The tariff line %(line)s is on this batch twice: one line per tariff line."
+)
+MSG_LINE_STAYS = _(
+    "A line stays on its import batch: add a new line to the other batch instead."
+)
+MSG_BATCH_OTHER_WHOLESALER = _(
+    "The declaration %(number)s is not one of this wholesaler's import batches."
+)
 MSG_LISTING_OTHER_LINE = _(
     "Listing %(sku)s has the customs code %(code)s, which is not under the tariff "
     "line %(line)s of this batch line."
@@ -95,7 +105,13 @@ class ImportBatch(models.Model):
 
     def clean(self):
         if self.declared_on and self.declared_on > timezone.localdate():
-            raise ValidationError({"declared_on": MSG_DECLARED_IN_FUTURE})
+            raise ValidationError(
+                {
+                    "declared_on": ValidationError(
+                        MSG_DECLARED_IN_FUTURE, code="declared_in_future"
+                    )
+                }
+            )
 
 
 class ImportBatchLine(models.Model):
@@ -166,4 +182,42 @@ def batch_line_listing_errors(*, wholesaler_id, tariff_line_code, listings) -> l
                     code="listing_other_line",
                 )
             )
+    return errors
+
+
+def batch_wholesaler_errors(
+    *, declaration_number, recorded_wholesaler_id, wholesaler_id
+) -> list:
+    """A recorded batch stays with its wholesaler: its lines supply that one's listings.
+
+    Every door that changes a batch (admin form and revert page, service, spreadsheet)
+    calls this with the wholesaler the batch is recorded for (None for a new one).
+    """
+    if recorded_wholesaler_id is None or recorded_wholesaler_id == wholesaler_id:
+        return []
+    return [
+        ValidationError(
+            MSG_BATCH_OTHER_WHOLESALER % {"number": declaration_number},
+            code="batch_other_wholesaler",
+        )
+    ]
+
+
+def batch_lines_errors(*, tariff_line_codes) -> list:
+    """The rule of a batch's lines as a whole: at least one, one per tariff line.
+
+    ``tariff_line_codes`` are the codes of the lines the batch keeps after the save
+    (portal formset, admin inline, service).
+    """
+    if not tariff_line_codes:
+        return [ValidationError(MSG_NO_LINES, code="batch_no_lines")]
+    seen, errors = set(), []
+    for code in tariff_line_codes:
+        if code in seen:
+            errors.append(
+                ValidationError(
+                    MSG_LINE_REPEATED % {"line": code}, code="batch_line_repeated"
+                )
+            )
+        seen.add(code)
     return errors

@@ -3,8 +3,11 @@ lines (one row per declaration and tariff line, naming the listings by SKU).
 
 Two files rather than one with repeated batch columns: each row has one natural key
 (the declaration number; the number and the tariff line), like every other resource.
-The rules are the batch's own (``ImportBatch.clean``) and the one of a line's listings
-(``models.batches.batch_line_listing_errors``), as in the portal and the admin.
+The rules are the batch's own (``ImportBatch.clean``), the one that keeps a batch with
+its wholesaler (``batch_wholesaler_errors``) and the one of a line's listings
+(``batch_line_listing_errors``), as in the portal and the admin. A batches file
+records declarations whose lines follow in the lines file (the one door where a batch
+has no line for a while); the lines file never removes a line.
 """
 
 from collections import namedtuple
@@ -26,6 +29,7 @@ from pilot_products.models import (
 )
 from pilot_products.models.batches import (
     batch_line_listing_errors,
+    batch_wholesaler_errors,
     validate_declaration_number,
 )
 
@@ -36,9 +40,6 @@ from .base import NEW, UNCHANGED, Spec, add_error
 from .trade import credit_code
 
 MSG_UNKNOWN_WHOLESALER = _("No wholesaler with the credit code “%(code)s” exists.")
-MSG_NOT_YOUR_BATCH = _(
-    "The declaration %(number)s is not one of this wholesaler's import batches."
-)
 MSG_UNKNOWN_BATCH = _(
     "No import batch with the declaration number %(number)s: import it in the batches "
     "file first."
@@ -122,12 +123,12 @@ class ImportBatchesSpec(Spec):
                 add_error(errors, "wholesaler", MSG_UNKNOWN_WHOLESALER % {"code": code})
 
     def check_rules(self, instance, row, existing, errors):
-        if existing and existing["wholesaler_id"] != instance.wholesaler_id:
-            add_error(
-                errors,
-                "declaration_number",
-                MSG_NOT_YOUR_BATCH % {"number": instance.declaration_number},
-            )
+        for error in batch_wholesaler_errors(
+            declaration_number=instance.declaration_number,
+            recorded_wholesaler_id=existing["wholesaler_id"] if existing else None,
+            wholesaler_id=instance.wholesaler_id,
+        ):
+            add_error(errors, "declaration_number", " ".join(error.messages))
         try:
             instance.clean()
         except ValidationError as error:
