@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import F, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -98,7 +99,14 @@ def pavilion_choices() -> list[tuple[str, str]]:
 
 class PlainSelect(forms.Select):
     """A select built in Python: Django renders each option through a template,
-    which made the filter form cost more than the listings it filters."""
+    which made the filter form cost more than the listings it filters.
+
+    ``counts`` (set by ``facets.add_counts``) maps option values to the offers each
+    would show: the count goes beside the label, and an option that would show none
+    is disabled unless it is the one chosen.
+    """
+
+    counts: dict[str, int] | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
@@ -106,15 +114,26 @@ class PlainSelect(forms.Select):
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            (
-                (str(key), SELECTED if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
+            (self.option(str(key), label, selected) for key, label in self.choices),
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
+    def option(self, key: str, label, selected: set[str]) -> tuple:
+        chosen = key in selected
+        if self.counts is None or not key:
+            return key, SELECTED if chosen else "", label
+        count = self.counts.get(key, 0)
+        label = _("%(option)s (%(count)s)") % {
+            "option": label,
+            "count": intcomma(count),
+        }
+        if chosen:
+            return key, SELECTED, label
+        return key, DISABLED if count == 0 else "", label
+
 
 SELECTED = mark_safe(" selected")
+DISABLED = mark_safe(" disabled")
 
 
 class PilotProductChoiceField(forms.ModelChoiceField):

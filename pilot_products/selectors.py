@@ -149,48 +149,6 @@ def pilot_product_ids_in_categories(category_ids: list[int]) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class CategoryCount:
-    category: CbecCategory
-    listings: int
-
-
-def root_category_counts() -> list[CategoryCount]:
-    """Count visible listings under each top-level category (cached, else 3 queries)."""
-    return cached_read("root-category-counts", _root_category_counts)
-
-
-def _root_category_counts() -> list[CategoryCount]:
-    per_product = dict(
-        Listing.objects.visible_to_buyers()
-        .order_by()
-        .values_list("pilot_product_id")
-        .annotate(n=Count("pk"))
-    )
-    product_categories: dict[int, set[int]] = defaultdict(set)
-    for product_id, category_id in PilotProductTariffLine.objects.values_list(
-        "pilotproduct_id", "tariffline__category_id"
-    ):
-        product_categories[product_id].add(category_id)
-    nodes = category_tree()
-    root_of: dict[int, CbecCategory] = {}
-    current_root = None
-    for node in nodes:
-        if node.depth == 0:
-            current_root = node.category
-        root_of[node.category.pk] = current_root
-    totals: dict[int, int] = defaultdict(int)
-    for product_id, count in per_product.items():
-        roots = {root_of[c].pk for c in product_categories[product_id] if c in root_of}
-        for root_id in roots:
-            totals[root_id] += count
-    return [
-        CategoryCount(node.category, totals[node.category.pk])
-        for node in nodes
-        if node.depth == 0
-    ]
-
-
-@dataclass(frozen=True)
 class PriceSummary:
     offers: int
     lowest: Decimal | None

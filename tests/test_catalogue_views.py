@@ -431,8 +431,8 @@ def test_the_address_carries_only_the_filters_in_use(client, world):
 def test_subcategories_are_marked_with_a_character_browsers_keep(client, world):
     client.cookies["django_language"] = "en"
     page = client.get(BROWSE).content.decode()
-    assert '<option value="toys">Toys</option>' in page
-    assert '<option value="blocks">\u2014 Blocks</option>' in page
+    assert '<option value="toys">Toys (2)</option>' in page
+    assert '<option value="blocks">\u2014 Blocks (2)</option>' in page
 
 
 @pytest.mark.parametrize(

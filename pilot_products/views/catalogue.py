@@ -23,10 +23,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from pilot_products import selectors
+from pilot_products import facets, selectors
 from pilot_products.catalogue_sync import catalogue_generation
 from pilot_products.filters import CatalogueFilter
-from pilot_products.models import Booth, PilotList, PilotProduct, WholesalerStatus
+from pilot_products.models import (
+    Booth,
+    Listing,
+    PilotList,
+    PilotProduct,
+    WholesalerStatus,
+)
 
 PAGE_SIZES = (20, 50, 100)
 NEWEST_ON_HOME = 8
@@ -162,7 +168,7 @@ def home(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
         newest = selectors.visible_listings().order_by("-created_at", "-pk")
         return {
-            "category_counts": selectors.root_category_counts(),
+            "category_counts": facets.root_category_counts(),
             "newest": newest[:NEWEST_ON_HOME],
             "pilot_list": PilotList.objects.current(),
         }
@@ -203,6 +209,15 @@ def browse(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict:
         filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
+        option_counts_shown = facets.add_counts(
+            filterset,
+            lambda: (
+                CatalogueFilter(
+                    facets.without_counted(request.GET),
+                    queryset=Listing.objects.visible_to_buyers(),
+                ).qs
+            ),
+        )
         per_page = page_size(request)
         # Counting every match costs a scan; past the cap the page says "1,000+" and
         # pages through the first 1,000 only (a later page answers the last one).
@@ -215,6 +230,8 @@ def browse(request: HttpRequest) -> HttpResponse:
         )
         return {
             "filter": filterset,
+            "option_counts_shown": option_counts_shown,
+            "option_count_limit": facets.FACET_SCAN_LIMIT,
             "count_capped": counted > selectors.COUNT_CAP,
             "count_cap": selectors.COUNT_CAP,
             "page_obj": page,
