@@ -1,6 +1,7 @@
 """Spreadsheet import/export benchmark: ours against the references, per database.
 
 Usage: python bench/spreadsheets.py [--rows 100000] [--databases sqlite,postgres]
+[--cases read,ours-new,...] (a subset of the cases; setup always runs first).
 Each measurement runs in a fresh process so its peak memory (ru_maxrss) is its own.
 """
 
@@ -41,9 +42,18 @@ def _clear_listings():
 
     from pilot_products.models import Listing, PriceTier
 
+    # Every table that points at a listing (price tiers, search documents, batch
+    # lines, photos) is emptied first, so the foreign keys hold.
+    tables = [PriceTier._meta.db_table]
+    for relation in Listing._meta.related_objects:
+        if relation.many_to_many:
+            tables.append(relation.through._meta.db_table)
+        elif relation.related_model._meta.db_table not in tables:
+            tables.append(relation.related_model._meta.db_table)
+    tables += [Listing.history.model._meta.db_table, Listing._meta.db_table]
     with connection.cursor() as cursor:
-        for model in (PriceTier, Listing.history.model, Listing):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+        for table in dict.fromkeys(tables):
+            cursor.execute(f"DELETE FROM {table}")
 
 
 # Cases (run in a child process) ---------------------------------------------------
@@ -61,6 +71,11 @@ def case_setup(rows: int) -> dict:
     call_command("migrate", "--no-input", verbosity=0)
     load_reference_data()
     seed_demo(wholesalers=max(rows // 200, 2), listings=rows, seed=4)
+    from pilot_products.models import Listing
+
+    # ours-new imports the export into an empty table, and a new listing cannot
+    # start paused (only an active one pauses): the seeded paused ones are active.
+    Listing.objects.filter(status="paused").update(status="active")
     WORK.mkdir(exist_ok=True)
     with (WORK / "base.csv").open("wb") as target:
         export_file(ListingsSpec(), target, "csv")
@@ -69,8 +84,12 @@ def case_setup(rows: int) -> dict:
     # The "changed" file: every stock figure differs, so every row is an update.
     table = list(csv.reader(io.StringIO((WORK / "base.csv").read_text("utf-8-sig"))))
     stock = next(i for i, h in enumerate(table[0]) if h.endswith("(stock)"))
+    # Its version column is blank: ours-new rewrites every listing (new versions)
+    # before the dry run and the update read it, which would make every row stale.
+    version = next(i for i, h in enumerate(table[0]) if h.endswith("(version)"))
     for row in table[1:]:
         row[stock] = str(int(row[stock]) + 1)
+        row[version] = ""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(table)
     (WORK / "changed.csv").write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode())
@@ -173,6 +192,18 @@ def _ours(name: str, dry_run: bool, clear: bool) -> dict:
     }
 
 
+def case_read(file_format):
+    """Only the reader (``read_table``): the part of an import the XLSX library
+    decides, CSV and XLSX of the same rows in the same run."""
+    from pilot_products.spreadsheets.reading import read_table
+
+    name = f"base.{file_format}"
+    data = (WORK / name).read_bytes()
+    started = time.perf_counter()
+    table = read_table(name, data)
+    return {"seconds": time.perf_counter() - started, "rows": len(table.rows)}
+
+
 def case_ours_new(file_format):
     return _ours(f"base.{file_format}", dry_run=False, clear=True)
 
@@ -264,6 +295,7 @@ def case_export(spec: str):
 
 CASES = {
     "setup": lambda arg: case_setup(int(arg)),
+    "read": case_read,
     "reference": case_reference,
     "ours-new": case_ours_new,
     "ours-dry-run": case_ours_dry_run,
@@ -357,6 +389,21 @@ def summary(database: str, results: dict, rows: int, small: int) -> list[str]:
     return lines + [""]
 
 
+def _xlsx_ratios(database: str, results: dict) -> list[str]:
+    """XLSX against CSV of the same rows, same run (the machine may be shared)."""
+    lines = []
+    for case in ("read", "ours-new", "ours-dry-run", "ours-update"):
+        if (case, "csv") in results and (case, "xlsx") in results:
+            csv_s = results[(case, "csv")]["seconds"]
+            xlsx_s = results[(case, "xlsx")]["seconds"]
+            lines.append(
+                f"- {database} {case}: XLSX {xlsx_s:.2f} s / CSV {csv_s:.2f} s = "
+                f"{xlsx_s / csv_s:.2f}x; peak {results[(case, 'xlsx')]['peak_mb']} MB "
+                f"(XLSX), {results[(case, 'csv')]['peak_mb']} MB (CSV)."
+            )
+    return lines + [""] if lines else []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -366,6 +413,11 @@ def main() -> None:
         type=int,
         default=3,
         help="rounds of the (cheap) export cases, interleaved; the median is shown",
+    )
+    parser.add_argument(
+        "--cases",
+        default="",
+        help="comma-separated subset of the cases (e.g. read,ours-new); default all",
     )
     parser.add_argument("--child", nargs=2)
     options = parser.parse_args()
@@ -398,6 +450,7 @@ def main() -> None:
         plan = [("setup", str(options.rows))]
         for file_format in ("csv", "xlsx"):
             plan += [
+                ("read", file_format),
                 ("reference", file_format),
                 ("ours-new", file_format),
                 ("ours-dry-run", file_format),
@@ -413,6 +466,12 @@ def main() -> None:
         plan += [
             ("export", arg) for _ in range(options.export_repeat) for arg in exports
         ]
+        if options.cases:
+            chosen = {"setup", *options.cases.split(",")}
+            if "iie-default" not in chosen:  # nor its refill of the table
+                iie = plan.index(("iie-default", "csv"))
+                del plan[iie : iie + 2]
+            plan = [(case, arg) for case, arg in plan if case in chosen]
         runs: dict[tuple, list[dict]] = {}
         for case, arg in plan:
             result = run_child(url, case, arg)
@@ -433,7 +492,9 @@ def main() -> None:
                 f"| {database} | {case} {arg} | {rows:,} | {seconds:.2f} | "
                 f"{per_100k:.1f} | {result['peak_mb']} |"
             )
-        summaries += summary(database, results, options.rows, small)
+        if not options.cases:
+            summaries += summary(database, results, options.rows, small)
+        summaries += _xlsx_ratios(database, results)
     lines += ["", f"Finished {time.strftime('%Y-%m-%d %H:%M %Z')}.", "", *summaries]
     print("\n".join(lines))
 
