@@ -74,8 +74,12 @@ def case_setup(rows: int) -> dict:
     from pilot_products.models import Listing
 
     # ours-new imports the export into an empty table, and a new listing cannot
-    # start paused (only an active one pauses): the seeded paused ones are active.
+    # start paused (only an active one pauses) nor active under a suspended
+    # wholesaler: the seeded paused ones are active, and those drafts.
     Listing.objects.filter(status="paused").update(status="active")
+    Listing.objects.filter(status="active").exclude(wholesaler__status="active").update(
+        status="draft"
+    )
     WORK.mkdir(exist_ok=True)
     with (WORK / "base.csv").open("wb") as target:
         export_file(ListingsSpec(), target, "csv")

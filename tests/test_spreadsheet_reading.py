@@ -132,3 +132,117 @@ def test_chinese_text_survives_each_encoding(reference_data, encoding, label):
     line = TariffLine.objects.get(code="04011099")
     assert line.name_zh == "脂肪含量≤1%的未浓缩乳（测试）"
     assert ImportRecord.objects.get().encoding == label
+
+
+def _workbook_bytes(fill) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    fill(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_cell_types_reach_the_parsers_as_before():
+    """python-calamine's values come out as the parsers expect them."""
+    from datetime import date, datetime, time, timedelta
+
+    def fill(sheet):
+        sheet.append(["code", "whole", "decimal", "flag", "day", "moment", "clock"])
+        sheet.append(
+            [
+                "0401100000",
+                1234567890,
+                2.5,
+                True,
+                date(2025, 3, 1),
+                datetime(2025, 3, 1, 10, 5),
+                time(10, 5),
+            ]
+        )
+        sheet.append([None, 3.0, 1e20, False, "", "x", timedelta(hours=40, minutes=8)])
+        sheet.append(["tail"])
+
+    table = reading.read_table("t.xlsx", _workbook_bytes(fill))
+    assert table.headers == [
+        "code",
+        "whole",
+        "decimal",
+        "flag",
+        "day",
+        "moment",
+        "clock",
+    ]
+    (first_number, first), (second_number, second), (third_number, third) = table.rows
+    assert (first_number, second_number, third_number) == (2, 3, 4)
+    assert first == [
+        "0401100000",
+        1234567890,
+        2.5,
+        True,
+        date(2025, 3, 1),
+        datetime(2025, 3, 1, 10, 5),
+        time(10, 5),
+    ]
+    assert type(first[1]) is int and type(first[0]) is str
+    assert second == [None, 3, 1e20, False, None, "x", timedelta(hours=40, minutes=8)]
+    assert type(second[1]) is int and type(second[2]) is float
+    assert third[0] == "tail" and set(third[1:]) <= {None}
+
+
+def test_xlsx_columns_keep_their_places_when_column_a_is_empty():
+    def fill(sheet):
+        sheet["B1"] = "code"
+        sheet["C1"] = "name_zh"
+        sheet["C3"] = "奶"
+
+    table = reading.read_table("t.xlsx", _workbook_bytes(fill))
+    assert table.headers == ["", "code", "name_zh"]
+    assert table.rows == [(3, [None, None, "奶"])]
+
+
+def test_xlsx_whose_first_row_is_empty_has_no_header():
+    def fill(sheet):
+        sheet["A3"] = "code"
+
+    with pytest.raises(reading.FileRejected) as raised:
+        reading.read_table("t.xlsx", _workbook_bytes(fill))
+    assert raised.value.message == reading.MSG_NO_HEADER
+
+
+def test_xlsx_formula_errors_are_read_as_their_text(reference_data):
+    """calamine reads an error cell as empty; it must not clear a value silently."""
+    workbook = zipfile.ZipFile(
+        io.BytesIO(xlsx_bytes([HEADERS, ["x", "奶", "", "food"]]))
+    )
+    members = {name: workbook.read(name) for name in workbook.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index('<c r="A2"')
+    end = sheet.index("</c>", start) + len("</c>")
+    sheet = sheet[:start] + '<c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c>' + sheet[end:]
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    data = _zip(members)
+    table = reading.read_table("lines.xlsx", data)
+    assert table.rows == [(2, ["#DIV/0!", "奶", None, "food"])]
+    result = run_import("tariff-lines", file_name="lines.xlsx", data=data)
+    assert result.outcome == ImportOutcome.REJECTED
+    assert [error.row for error in result.errors] == [2]
+    assert not TariffLine.objects.filter(name_zh="奶").exists()
+
+
+def test_broken_workbook_behind_a_good_zip_is_refused():
+    workbook = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADERS])))
+    members = {name: workbook.read(name) for name in workbook.namelist()}
+    members["xl/workbook.xml"] = b"<workbook><not closed"
+    _rejected("broken.xlsx", _zip(members), reading.MSG_NOT_XLSX)
+
+
+def test_workbook_with_only_hidden_sheets_is_refused():
+    workbook = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADERS])))
+    members = {name: workbook.read(name) for name in workbook.namelist()}
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+        b'state="visible"', b'state="hidden"'
+    )
+    assert b'state="hidden"' in members["xl/workbook.xml"]
+    _rejected("hidden.xlsx", _zip(members), reading.MSG_NO_VISIBLE_SHEET)

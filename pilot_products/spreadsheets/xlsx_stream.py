@@ -7,7 +7,7 @@ export. Exports need none of its generality: every text cell is written inline
 Excel can sum them), and code columns carry the Text number format (``@``) so
 Excel keeps their leading zeros when a user edits them. The
 result opens in Excel, WPS and LibreOffice and reads back through
-``reading.read_table`` (openpyxl).
+``reading.read_table`` (python-calamine).
 """
 
 import re
