@@ -8,13 +8,13 @@ They come from one grouped read of the visible listings by pilot product, countr
 origin, booth district and pavilion, the four things a select filters by (a category is
 a set of pilot products). Without a search or a range filter that read is the
 catalogue's facet summary, kept in the shared cache until the catalogue next changes,
-so a request costs no query. With one, the same grouped read runs over the listings
-those filters keep, but over at most ``FACET_SCAN_LIMIT`` of them, read in the page's
-own index order: past the limit the counts would cost a scan, and the options are shown
-without counts rather than with wrong ones.
+so a request costs no query. With one, the same rows are built from at most
+``FACET_SCAN_LIMIT`` of the listings those filters keep, read in the page's own index
+order: past the limit the counts would cost a scan, and the options are shown without
+counts rather than with wrong ones. See docs/architecture.md, "Facet counts".
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
@@ -23,8 +23,9 @@ from django.http import QueryDict
 from pilot_products import selectors
 from pilot_products.models import CbecCategory, Listing
 
-#: A filtered read for counts stops after this many listings (then: no counts).
-FACET_SCAN_LIMIT = 5000
+#: A filtered read for counts stops after this many listings (then: no counts), as
+#: the page's own count does.
+FACET_SCAN_LIMIT = selectors.COUNT_CAP
 
 #: The filters counted, each read from a summary row by ``Row.value``.
 FACETS = ("category", "product", "country", "district", "pavilion")
@@ -43,35 +44,45 @@ class Row:
     listings: int
 
 
-def grouped(listings: QuerySet[Listing]) -> list[Row]:
-    """Group ``listings`` by the four counted things (one query)."""
-    return [
-        Row(*values)
-        for values in listings.order_by()
-        .values_list(
-            "pilot_product__code",
-            "country_of_origin",
-            "booth__district",
-            "booth__pavilion_zh",
-        )
-        .annotate(n=Count("pk"))
-    ]
+#: What a summary row is keyed by, read with each listing.
+KEY_FIELDS = (
+    "pilot_product__code",
+    "country_of_origin",
+    "booth__district",
+    "booth__pavilion_zh",
+)
 
 
 def summary() -> list[Row]:
     """Every visible listing, grouped (cached until the catalogue changes)."""
-    return selectors.cached_read(
-        "facet-summary", lambda: grouped(Listing.objects.visible_to_buyers())
-    )
+    return selectors.cached_read("facet-summary", _summary)
+
+
+def _summary() -> list[Row]:
+    return [
+        Row(*values)
+        for values in Listing.objects.visible_to_buyers()
+        .order_by()
+        .values_list(*KEY_FIELDS)
+        .annotate(n=Count("pk"))
+    ]
+
+
+def listing_countries() -> list[str]:
+    """The countries of origin that visible listings carry, from the summary."""
+    return sorted({row.country for row in summary()})
 
 
 def bounded_rows(listings: QuerySet[Listing]) -> list[Row] | None:
-    """Group at most ``FACET_SCAN_LIMIT`` of ``listings``; ``None`` if there are more."""
-    first = listings.values("pk")[: FACET_SCAN_LIMIT + 1]
-    rows = grouped(Listing.objects.filter(pk__in=first))
-    if sum(row.listings for row in rows) > FACET_SCAN_LIMIT:
+    """Group at most ``FACET_SCAN_LIMIT`` of ``listings``; ``None`` if there are more.
+
+    The listings are read in the page's own order, so the read walks the same index
+    as the page and stops at the limit; grouping that few rows costs nothing here.
+    """
+    keys = list(listings.values_list(*KEY_FIELDS)[: FACET_SCAN_LIMIT + 1])
+    if len(keys) > FACET_SCAN_LIMIT:
         return None
-    return rows
+    return [Row(*key, listings=n) for key, n in Counter(keys).items()]
 
 
 def category_products() -> dict[str, set[str]]:
@@ -176,17 +187,24 @@ def counted_filters(filterset) -> tuple[dict, bool] | None:
     return chosen, narrowed
 
 
-def add_counts(filterset, listings_without_counted) -> bool:
+def add_counts(filterset, listings_without_counted, matches: int) -> bool:
     """Put the offer count beside every option of the filterset's counted selects.
 
     ``listings_without_counted`` builds the listings that the uncounted filters keep
-    (called only when one of them is on). Returns whether counts were shown.
+    (called only when one of them is on); ``matches`` is the page's own capped count.
+    Returns whether counts were shown.
     """
     found = counted_filters(filterset)
     if found is None:
         return False
     chosen, narrowed = found
-    rows = bounded_rows(listings_without_counted()) if narrowed else summary()
+    if not narrowed:
+        rows = summary()
+    elif matches > FACET_SCAN_LIMIT:
+        # The page's matches are among those listings: they are past the limit too.
+        return False
+    else:
+        rows = bounded_rows(listings_without_counted())
     if rows is None:
         return False
     counts = option_counts(rows, chosen, category_products())

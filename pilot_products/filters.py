@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from pypinyin import lazy_pinyin
 
-from pilot_products import selectors
+from pilot_products import facets, selectors
 from pilot_products.catalogue_search import (
     MAX_QUERY_LENGTH,
     Matches,
@@ -82,7 +82,7 @@ def sort_country_choices(field) -> None:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    names = [(code, countries.name(code)) for code in selectors.listing_countries()]
+    names = [(code, countries.name(code)) for code in facets.listing_countries()]
     return sorted(names, key=lambda choice: collation_key(choice[1]))
 
 

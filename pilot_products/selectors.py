@@ -202,23 +202,6 @@ def booth_pavilions() -> list[tuple[str, str]]:
     )
 
 
-def listing_countries() -> list[str]:
-    """Return the country codes of origin that visible listings carry.
-
-    Scanning every listing for a filter's option list costs more than the page
-    itself, so the list is kept in the shared cache until the catalogue changes.
-    """
-    return cached_read(
-        "countries-of-origin",
-        lambda: list(
-            Listing.objects.visible_to_buyers()
-            .order_by("country_of_origin")
-            .values_list("country_of_origin", flat=True)
-            .distinct()
-        ),
-    )
-
-
 def visible_wholesaler(pk: int) -> Wholesaler | None:
     return Wholesaler.objects.active().filter(pk=pk).first()
 

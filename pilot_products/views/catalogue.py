@@ -209,6 +209,10 @@ def browse(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict:
         filterset = CatalogueFilter(request.GET, queryset=selectors.visible_listings())
+        per_page = page_size(request)
+        # Counting every match costs a scan; past the cap the page says "1,000+" and
+        # pages through the first 1,000 only (a later page answers the last one).
+        counted = selectors.capped_count(filterset.qs)
         option_counts_shown = facets.add_counts(
             filterset,
             lambda: (
@@ -217,11 +221,8 @@ def browse(request: HttpRequest) -> HttpResponse:
                     queryset=Listing.objects.visible_to_buyers(),
                 ).qs
             ),
+            counted,
         )
-        per_page = page_size(request)
-        # Counting every match costs a scan; past the cap the page says "1,000+" and
-        # pages through the first 1,000 only (a later page answers the last one).
-        counted = selectors.capped_count(filterset.qs)
         page = paginate(
             request,
             filterset.results(),
