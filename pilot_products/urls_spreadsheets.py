@@ -24,6 +24,21 @@ urlpatterns = [
         name="spreadsheet-export-job",
     ),
     path(
+        "batches/",
+        spreadsheets.BatchSpreadsheetView.as_view(),
+        name="spreadsheet-batches",
+    ),
+    path(
+        "batches/<str:resource>-template.xlsx",
+        spreadsheets.BatchTemplateView.as_view(),
+        name="spreadsheet-batch-template",
+    ),
+    path(
+        "batches/<str:resource>.<str:file_format>",
+        spreadsheets.BatchExportView.as_view(),
+        name="spreadsheet-batch-export",
+    ),
+    path(
         "template.xlsx",
         spreadsheets.TemplateDownloadView.as_view(),
         name="spreadsheet-template",

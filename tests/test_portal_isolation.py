@@ -46,12 +46,22 @@ PAGE_URLS = [
     "pilot_products:spreadsheet-confirm",
     "pilot_products:spreadsheet-retry",
     "pilot_products:spreadsheet-template",
+    "pilot_products:spreadsheet-batches",
 ]
 #: Spreadsheet URLs that take arguments, with example arguments.
 SPREADSHEET_URLS = [
     ("pilot_products:spreadsheet-export", {"file_format": "xlsx"}),
     ("pilot_products:spreadsheet-export", {"file_format": "csv"}),
     ("pilot_products:spreadsheet-preview", {"token": "not-a-real-token"}),
+    *(
+        (name, {"resource": resource, **extra})
+        for resource in ("import-batches", "import-batch-lines")
+        for name, extra in (
+            ("pilot_products:spreadsheet-batch-export", {"file_format": "xlsx"}),
+            ("pilot_products:spreadsheet-batch-export", {"file_format": "csv"}),
+            ("pilot_products:spreadsheet-batch-template", {}),
+        )
+    ),
 ]
 
 

@@ -103,6 +103,9 @@ PAGES = {
             "pilot_products:spreadsheets",
             "pilot_products:spreadsheet-export",
             "pilot_products:spreadsheet-template",
+            "pilot_products:spreadsheet-batches",
+            "pilot_products:spreadsheet-batch-export",
+            "pilot_products:spreadsheet-batch-template",
         ]
     },
     "pilot_products:portal-listing-edit": {
@@ -354,6 +357,7 @@ def concrete_url(route: str, name: str, world) -> str:
         "<slug:action>": "pause",
         "<str:token>": "0" * 32,
         "<str:file_format>": "csv",
+        "<str:resource>": "import-batches",
         "<int:photo_pk>": "1",
         "<str:credit_code>/<path:sku>": f"{listing.wholesaler.credit_code}/{listing.sku}",
         "<str:name>": "0" * 32 + ".jpg",

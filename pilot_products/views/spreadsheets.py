@@ -1,11 +1,14 @@
 """Portal spreadsheet pages: a wholesaler uploads, previews, confirms and downloads
-its own listings. The server decides the wholesaler; rows naming another one fail."""
+its own listings, and on a page of their own its import batches and their lines.
+The server decides the wholesaler; rows naming another one fail."""
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -30,10 +33,21 @@ from pilot_products.spreadsheets.progress import (
     recent_records,
     upload_page,
 )
-from pilot_products.spreadsheets.specs import ListingsSpec, Scope
+from pilot_products.spreadsheets.specs import (
+    SPECS,
+    ImportBatchesSpec,
+    ImportBatchLinesSpec,
+    ListingsSpec,
+    Scope,
+)
 from pilot_products.spreadsheets.workbooks import template_workbook
 
 RESOURCE = ListingsSpec.name
+#: The batch files a wholesaler moves in and out, with their download names.
+BATCH_RESOURCES = {
+    ImportBatchesSpec.name: "import-batches",
+    ImportBatchLinesSpec.name: "import-batch-lines",
+}
 #: Model label written to the security log for a preview of another wholesaler.
 PREVIEW_LABEL = "pilot_products.ImportPreview"
 EXPORT_LABEL = "pilot_products.ExportRecord"
@@ -94,7 +108,8 @@ class PreviewView(WholesalerPortalMixin, TemplateView):
             preview = load_preview(token, user=request.user, wholesaler=self.wholesaler)
             if preview is None:
                 raise Http404
-            return error_workbook_response(preview, "listings-errors.xlsx")
+            name = preview.meta.get("resource") or RESOURCE
+            return error_workbook_response(preview, f"{name}-errors.xlsx")
         page = upload_page(
             record, request.GET, user=request.user, wholesaler=self.wholesaler
         )
@@ -242,5 +257,96 @@ class TemplateDownloadView(WholesalerPortalMixin, View):
         )
         response["Content-Disposition"] = (
             'attachment; filename="listings-template.xlsx"'
+        )
+        return response
+
+
+class BatchUploadForm(UploadForm):
+    """The portal's upload of a batch file: which of the two files it is."""
+
+    resource = forms.ChoiceField(
+        label=_("File"),
+        choices=[
+            (ImportBatchesSpec.name, _("Import batches (one row per declaration)")),
+            (
+                ImportBatchLinesSpec.name,
+                _("Batch lines (one row per declaration and tariff line)"),
+            ),
+        ],
+        initial=ImportBatchesSpec.name,
+        widget=forms.RadioSelect,
+        help_text=_("Upload the batches file first, then the file of their lines."),
+    )
+    field_order = ["resource", "file"]
+
+
+class BatchSpreadsheetView(SpreadsheetHomeView):
+    """The wholesaler's import batches and lines by spreadsheet: the same engine,
+    preview and confirmation as listings, scoped to the wholesaler."""
+
+    template_name = "pilot_products/spreadsheets/portal_batches.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or BatchUploadForm()
+        context["batch_resources"] = [
+            (ImportBatchesSpec.name, _("Your import batches")),
+            (ImportBatchLinesSpec.name, _("Their lines")),
+        ]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = BatchUploadForm(request.POST, request.FILES, request=request)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        token = preview_upload(
+            form.cleaned_data["resource"],
+            form.cleaned_data["file"],
+            user=request.user,
+            wholesaler=self.wholesaler,
+            request=request,
+        )
+        return redirect("pilot_products:spreadsheet-preview", token=token)
+
+
+def batch_spec(resource: str):
+    """The batch file ``resource`` names (a 404 for any other)."""
+    if resource not in BATCH_RESOURCES:
+        raise Http404
+    return SPECS[resource]
+
+
+class BatchExportView(WholesalerPortalMixin, View):
+    """The wholesaler's own batches or lines as a file (inline, or a job if large)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, resource, file_format, **kwargs):
+        spec_class = batch_spec(resource)
+        if file_format not in FORMATS:
+            raise Http404
+        answer = exports.export_or_queue(
+            spec_class(Scope(user=request.user, wholesaler=self.wholesaler)),
+            file_format,
+            BATCH_RESOURCES[resource],
+            user=request.user,
+            wholesaler=self.wholesaler,
+        )
+        if isinstance(answer, HttpResponseBase):
+            return answer
+        return redirect("pilot_products:spreadsheet-export-job", token=answer.token)
+
+
+class BatchTemplateView(WholesalerPortalMixin, View):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, resource, **kwargs):
+        spec_class = batch_spec(resource)
+        response = HttpResponse(
+            template_workbook(spec_class(Scope(wholesaler=self.wholesaler))),
+            content_type=XLSX_CONTENT_TYPE,
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{BATCH_RESOURCES[resource]}-template.xlsx"'
         )
         return response

@@ -70,12 +70,19 @@ def import_through_admin(client, model_name: str, rows, *, name="door.csv"):
     return DoorAnswer([error["message"] for error in meta["errors"]], imported)
 
 
-def import_through_portal(client, rows, *, name="door.csv"):
-    """Upload to the portal's spreadsheet page, let the preview job run and read the
-    preview, then confirm it and let the import job run."""
-    response = client.post(
-        reverse("pilot_products:spreadsheets"), {"file": _file(rows, name)}
-    )
+def import_through_portal(client, rows, *, name="door.csv", resource=None):
+    """Upload to the portal's spreadsheet page (the batch files' page for a
+    ``resource``), let the preview job run and read the preview, then confirm it and
+    let the import job run."""
+    if resource is None:
+        response = client.post(
+            reverse("pilot_products:spreadsheets"), {"file": _file(rows, name)}
+        )
+    else:
+        response = client.post(
+            reverse("pilot_products:spreadsheet-batches"),
+            {"file": _file(rows, name), "resource": resource},
+        )
     assert response.status_code == 302, response.content[:1000]
     run_queued_jobs()
     preview = client.get(response["Location"])

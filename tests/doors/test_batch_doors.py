@@ -1,7 +1,7 @@
 """One rule, every door, for import batches: the portal form, the admin form with its
 line inline, the lines' own admin form, the history revert pages of a batch and of a
-line, the admin import and ``catalogue_import`` (the portal spreadsheet is tried in
-``test_batch_portal_sheets``). Each refuses with the rule's sentence (and, on forms,
+line, the portal's batch spreadsheets, the admin import and ``catalogue_import``.
+Each refuses with the rule's sentence (and, on forms,
 its code) and writes nothing; the service behind the forms refuses the same."""
 
 from collections.abc import Callable
@@ -30,6 +30,7 @@ from tests.doors.helpers import (
     formset_post_data,
     import_through_admin,
     import_through_command,
+    import_through_portal,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,13 @@ ADMIN_FORM = "admin form and line inline"
 LINE_FORM = "admin line form"
 REVERT = "batch history revert"
 LINE_REVERT = "line history revert"
+PORTAL_SHEET = "portal spreadsheet"
 ADMIN_IMPORT = "admin import"
 COMMAND = "catalogue_import"
-DOORS = (PORTAL_FORM, ADMIN_FORM, LINE_FORM, REVERT, LINE_REVERT, ADMIN_IMPORT, COMMAND)
+SHEETS = (PORTAL_SHEET, ADMIN_IMPORT, COMMAND)
+DOORS = (
+    PORTAL_FORM, ADMIN_FORM, LINE_FORM, REVERT, LINE_REVERT, *SHEETS,
+)  # fmt: skip
 TOMORROW = str(timezone.localdate() + timedelta(days=1))
 BATCH_HEADERS = [c.key for c in ImportBatchesSpec.columns]
 LINE_HEADERS = [c.key for c in ImportBatchLinesSpec.columns]
@@ -126,6 +131,11 @@ CASES = {
         message=lambda g: str(rules.MSG_BATCH_OTHER_WHOLESALER % {"number": NUMBER}),
         code="batch_other_wholesaler",
         batch={"wholesaler": "OTHER"},
+        # A wholesaler's own file names no other wholesaler (and another's
+        # declaration is refused with this very sentence: a test below).
+        messages={
+            PORTAL_SHEET: "This row names another wholesaler",
+        },
         not_offered={
             PORTAL_FORM: "the portal sets the wholesaler from the login",
             **BATCH_ONLY,
@@ -138,6 +148,7 @@ CASES = {
         # The portal and the files name listings by SKU among the wholesaler's own.
         messages={
             PORTAL_FORM: "You have no listing with the SKU PUZZLE-B.",
+            PORTAL_SHEET: "The wholesaler has no listing with the SKU PUZZLE-B.",
             ADMIN_IMPORT: "The wholesaler has no listing with the SKU PUZZLE-B.",
             COMMAND: "The wholesaler has no listing with the SKU PUZZLE-B.",
         },
@@ -160,6 +171,7 @@ CASES = {
             LINE_FORM: "the lines' own admin deletes nothing (a test below)",
             LINE_REVERT: "a revert never deletes",
             REVERT: "the batch's revert page keeps its lines",
+            PORTAL_SHEET: "the lines file never deletes a line",
             ADMIN_IMPORT: "the lines file never deletes a line",
             COMMAND: "the lines file never deletes a line",
         },
@@ -175,6 +187,7 @@ CASES = {
             "listings": [],
         },  # fmt: skip
         messages={
+            PORTAL_SHEET: "This row repeats row 2",
             ADMIN_IMPORT: "This row repeats row 2",
             COMMAND: "This row repeats row 2",
         },
@@ -332,7 +345,11 @@ def through_sheet(door, goods, case, tmp_path):
         rows = [LINE_HEADERS, _line_row(goods, case.line)]
         if case.add_line is not None:
             rows.append(_line_row(goods, case.add_line))
-    if door == ADMIN_IMPORT:
+    if door == PORTAL_SHEET:
+        answer = import_through_portal(
+            _logged_in(goods["user"]), rows, resource=resource
+        )
+    elif door == ADMIN_IMPORT:
         answer = import_through_admin(_logged_in(goods["operator"]), model, rows)
     else:
         answer = import_through_command(resource, rows, tmp_path)
@@ -385,7 +402,7 @@ def test_every_door_refuses_the_rule_with_the_same_sentence(
         found_codes, messages = through_sheet(door, goods, case, tmp_path)
     expected = case.messages.get(door) or case.message(goods)
     assert any(expected in message for message in messages), f"{door}: {messages}"
-    if door not in (ADMIN_IMPORT, COMMAND) and door not in case.messages:
+    if door not in SHEETS and door not in case.messages:
         assert case.code in found_codes, f"{door}: {found_codes}"
     assert _state() == before, f"{door} wrote something"
 

@@ -37,7 +37,7 @@ from .. import cells
 from ..columns import Column
 from ..writing import write_instances
 from .base import NEW, UNCHANGED, Spec, add_error
-from .trade import credit_code
+from .trade import MSG_OTHER_WHOLESALER, credit_code
 
 MSG_UNKNOWN_WHOLESALER = _("No wholesaler with the credit code “%(code)s” exists.")
 MSG_UNKNOWN_BATCH = _(
@@ -113,10 +113,14 @@ class ImportBatchesSpec(Spec):
 
     def resolve(self, values, fields, errors):
         own = self.scope.wholesaler
+        code = values.get("wholesaler")
         if own is not None:
+            # A wholesaler's own file: a row naming another one is refused, never
+            # written as theirs (as in the listings file).
+            if code and code != own.credit_code:
+                add_error(errors, "wholesaler", MSG_OTHER_WHOLESALER % {"code": code})
             fields["wholesaler_id"] = own.pk
             return
-        code = values.get("wholesaler")
         if code:
             fields["wholesaler_id"] = self.wholesalers.get(code)
             if fields["wholesaler_id"] is None:
