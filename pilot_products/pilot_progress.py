@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import BigIntegerField, Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Cast, Round
 from django_countries import countries
 
 from pilot_products.models import (
@@ -286,11 +287,12 @@ def _shares(sums: dict[str, Decimal], kind: str, total: Decimal) -> list[Share]:
 
 
 def batch_totals() -> BatchTotals:
-    """Values of every recorded batch line, summed exactly (``Decimal``, in Python).
+    """Values of every recorded batch line, summed exactly, by transport and origin.
 
-    SQLite's ``SUM`` over a decimal column adds floats and drifts by fractions of a
-    fen over many rows; each value read back is exact, so the sum here is too, on
-    both databases. One query.
+    One grouped query: each value is turned into whole fen in SQL and the fen are
+    summed as integers, exact on both databases (SQLite's ``SUM`` over the decimal
+    column itself adds floats and drifts by fractions of a fen over many rows); the
+    few groups are then added up in Python as ``Decimal``.
     """
     total = Decimal(0)
     lines = 0
@@ -298,12 +300,18 @@ def batch_totals() -> BatchTotals:
     origin: dict[str, Decimal] = defaultdict(Decimal)
     europe = Decimal(0)
     europe_by_rail = Decimal(0)
-    rows = ImportBatchLine.objects.values_list(
-        "value_cny", "batch__transport_mode", "batch__origin_country"
+    rows = (
+        ImportBatchLine.objects.order_by()
+        .values_list("batch__transport_mode", "batch__origin_country")
+        .annotate(
+            fen=Sum(Cast(Round(F("value_cny") * 100), BigIntegerField())),
+            count=Count("pk"),
+        )
     )
-    for value, mode, country in rows.iterator(chunk_size=5000):
+    for mode, country, fen, count in rows:
+        value = Decimal(int(fen)) / HUNDRED
         total += value
-        lines += 1
+        lines += count
         transport[mode] += value
         origin[country] += value
         if country in EUROPE:
