@@ -77,6 +77,8 @@ class RowChange:
     action: str
     key: str
     changed: list[str] = field(default_factory=list)
+    #: [header, old value, new value] of each changed cell, for the preview.
+    values: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -362,7 +364,11 @@ class _RowChecker:
             str(values.get(key, "")) for key in self.key_columns if key in values
         )
         changed = [self.header_of.get(key, key) for key in candidate.changed]
-        return RowChange(candidate.row, candidate.action, key_text, changed)
+        diffs = [
+            [self.header_of.get(key, key), old, new]
+            for key, old, new in candidate.diffs
+        ]
+        return RowChange(candidate.row, candidate.action, key_text, changed, diffs)
 
     def reject(self, row_number: int, cells: list[Any], errors: dict) -> None:
         messages = []

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products.models import Wholesaler
@@ -53,6 +54,8 @@ class Candidate:
     action: str
     changed: list[str] = field(default_factory=list)
     extra: Any = None
+    #: (column key, old value, new value) as the user reads them, per changed cell.
+    diffs: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class RowInvalid(Exception):
@@ -79,6 +82,9 @@ class Spec:
     key_fields: ClassVar[tuple[str, ...]]
     #: Attnames filled from lookups, mapped to the column they come from.
     lookup_columns: ClassVar[dict[str, str]] = {}
+    #: Attnames filled from a code -> id dict the spec keeps (its attribute named
+    #: here), so that a preview shows the code, not the id: {"category_id": "categories"}.
+    lookup_codes: ClassVar[dict[str, str]] = {}
     #: Model fields checked by lookups instead of clean_fields (no query per row).
     clean_exclude: ClassVar[tuple[str, ...]] = ()
 
@@ -88,6 +94,8 @@ class Spec:
         #: save memory on large tables) a tuple in ``existing_attnames`` order.
         self.existing: dict[tuple, dict[str, Any] | tuple] = {}
         self.existing_attnames: list[str] = []
+        self._codes_by_id: dict[str, dict] = {}
+        self.column_order = {c.key: i for i, c in enumerate(self.columns)}
         self.column_of = {c.field: c.key for c in self.columns if c.field}
         self.column_of.update(self.lookup_columns)
         self.defaults = {
@@ -152,6 +160,26 @@ class Spec:
 
     def existing_extra(self, state: dict[str, Any]) -> Any:
         return None
+
+    def display(self, attname: str, value: Any) -> str:
+        """A stored value as the preview shows it (ids as the codes users type)."""
+        if value is None:
+            return ""
+        if attname in self.lookup_codes:
+            codes = self._codes_by_id.get(attname)
+            if codes is None:
+                codes = {
+                    pk: code
+                    for code, pk in getattr(self, self.lookup_codes[attname]).items()
+                }
+                self._codes_by_id[attname] = codes
+            return str(codes.get(value, value))
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        return str(value)
+
+    def display_extra(self, extra: Any) -> str:
+        return "" if extra is None else str(extra)
 
     def write(self, candidates: list[Candidate], user_id, reason: str) -> None:
         """Create the new rows and update the changed ones in bulk, with history.
@@ -248,15 +276,33 @@ class Spec:
             raise RowInvalid(errors)
         if existing is None:
             return Candidate(row, key, instance, NEW, extra=extra)
-        changed = [
-            self.column_of.get(attname, attname)
-            for attname in fields
-            if vars(instance).get(attname) != existing.get(attname)
-        ]
+        changed, diffs = [], []
+        for attname in fields:
+            new_value, old_value = vars(instance).get(attname), existing.get(attname)
+            if new_value != old_value:
+                column = self.column_of.get(attname, attname)
+                changed.append(column)
+                diffs.append(
+                    (
+                        column,
+                        self.display(attname, old_value),
+                        self.display(attname, new_value),
+                    )
+                )
         if extra is not None and extra != self.existing_extra(existing):
             changed.append(self.extra_column)
+            diffs.append(
+                (
+                    self.extra_column,
+                    self.display_extra(self.existing_extra(existing)),
+                    self.display_extra(extra),
+                )
+            )
+        if len(diffs) > 1:  # in the file's column order, as the user reads the row
+            diffs.sort(key=lambda diff: self.column_order.get(diff[0], 0))
+            changed = [column for column, _old, _new in diffs]
         candidate = Candidate(
-            row, key, instance, UPDATED if changed else UNCHANGED, changed, extra
+            row, key, instance, UPDATED if changed else UNCHANGED, changed, extra, diffs
         )
         if changed:
             self.check_change(candidate, row_context, existing, errors)

@@ -74,6 +74,7 @@ class ImportBatchesSpec(Spec):
     model = ImportBatch
     key_fields = ("declaration_number",)
     lookup_columns = {"wholesaler_id": "wholesaler"}
+    lookup_codes = {"wholesaler_id": "wholesalers"}
     clean_exclude = ("wholesaler",)
     columns = (
         Column("wholesaler", "批发商信用代码", credit_code, required=True,

@@ -161,6 +161,7 @@ class TariffLinesSpec(Spec):
     model = TariffLine
     key_fields = ("code",)
     lookup_columns = {"category_id": "category"}
+    lookup_codes = {"category_id": "categories"}
     clean_exclude = ("category",)
     columns = (
         Column("code", "税则号列", cells.tariff_line, "code", required=True,

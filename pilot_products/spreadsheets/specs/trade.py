@@ -161,6 +161,7 @@ class BoothsSpec(Spec):
     model = Booth
     key_fields = ("district", "floor", "street", "number")
     lookup_columns = {"wholesaler_id": "wholesaler"}
+    lookup_codes = {"wholesaler_id": "wholesalers"}
     clean_exclude = ("wholesaler",)
     columns = (
         Column("district", "区", cells.integer, "district", required=True, example=5),
@@ -544,24 +545,38 @@ class ListingsSpec(Spec):
             return
         if cells.version_number(existing["updated_at"]) <= row.version:
             return
-        changes = []
-        for column in self.columns:
-            if column.key not in candidate.changed:
-                continue
-            if column.key == self.extra_column:
-                old = cells.format_tiers(self.existing_extra(existing))
-                new = cells.format_tiers(candidate.extra or ())
-            else:
-                attname = next(
-                    name for name, key in self.column_of.items() if key == column.key
-                )
-                old, new = existing.get(attname), vars(candidate.instance)[attname]
-            changes.append(f"{column.key}: {old or '—'} → {new or '—'}")
+        changes = [
+            f"{column}: {old or '—'} → {new or '—'}"
+            for column, old, new in candidate.diffs
+        ]
         add_error(errors, "version", MSG_STALE_ROW % {"changes": "; ".join(changes)})
 
     def existing_extra(self, state):
         pk = state.get("id")
         return tuple(sorted(self.tiers.get(pk, ()))) if pk else ()
+
+    def display(self, attname, value):
+        if attname == "pilot_product_id" and value is not None:
+            product = self.product_by_pk.get(value)
+            return product.code if product else str(value)
+        if attname == "booth_id" and value is not None:
+            return self.booth_labels().get(value, str(value))
+        return super().display(attname, value)
+
+    def booth_labels(self) -> dict[int, str]:
+        """Booth id -> address, built the first time a changed booth is shown."""
+        if not hasattr(self, "_booth_labels"):
+            self._booth_labels = {
+                pk: booth_address(district, "", floor, street, number)
+                for (district, floor, street, number), (
+                    pk,
+                    _owner,
+                ) in self.booths.items()
+            }
+        return self._booth_labels
+
+    def display_extra(self, extra):
+        return cells.format_tiers(extra or ())
 
     def write(self, candidates, user_id, reason):
         creates = [c for c in candidates if c.action == NEW]
