@@ -37,7 +37,7 @@ from pilot_products.spreadsheets.progress import (
     owns,
     upload_page,
 )
-from pilot_products.spreadsheets.specs import Scope
+from pilot_products.spreadsheets.specs import ListingsSpec, Scope
 from pilot_products.spreadsheets.workbooks import template_workbook
 
 
@@ -89,13 +89,19 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
         token = request.GET.get("preview") or ""
         if token:
             return self._show_upload(request, token)
-        form = UploadForm(request.POST or None, request.FILES or None, request=request)
+        form = UploadForm(
+            request.POST or None,
+            request.FILES or None,
+            request=request,
+            with_photos=self.spreadsheet_spec.name == ListingsSpec.name,
+        )
         if request.method == "POST" and form.is_valid():
             token = preview_upload(
                 self.spreadsheet_spec.name,
                 form.cleaned_data["file"],
                 user=request.user,
                 request=request,
+                photos=form.cleaned_data.get("photos"),
             )
             return redirect(f"{request.path}?preview={token}")
         return self._render(request, {"form": form})

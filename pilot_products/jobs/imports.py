@@ -107,6 +107,8 @@ def _import(record: ImportRecord) -> str:
         record.resource,
         file_name=record.file_name,
         data=data,
+        # The ZIP beside the sheet, through the storage API like the sheet itself.
+        photos=stored_files.read_file(record.upload_token, stored_files.PHOTOS),
         user=record.user,
         wholesaler=record.wholesaler,
         dry_run=record.dry_run,

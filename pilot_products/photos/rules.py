@@ -71,7 +71,8 @@ class CleanPhoto:
         return CONTENT_TYPES[self.extension]
 
 
-def _too_large() -> ValidationError:
+def too_large_error() -> ValidationError:
+    """The refusal of a photo over ``PHOTO_MAX_BYTES``."""
     limit = settings.PHOTO_MAX_BYTES // (1024 * 1024)
     return ValidationError(
         MSG_PHOTO_TOO_LARGE, code="photo_too_large", params={"limit": limit}
@@ -91,12 +92,12 @@ def _read_capped(upload) -> bytes:
     """Read at most one byte more than the cap, so a huge file is never held whole."""
     size = getattr(upload, "size", None)
     if size is not None and size > settings.PHOTO_MAX_BYTES:
-        raise _too_large()
+        raise too_large_error()
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(settings.PHOTO_MAX_BYTES + 1)
     if len(data) > settings.PHOTO_MAX_BYTES:
-        raise _too_large()
+        raise too_large_error()
     if not data:
         raise ValidationError(MSG_PHOTO_EMPTY, code="photo_empty")
     return data

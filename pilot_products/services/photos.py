@@ -11,7 +11,7 @@ from django.db import transaction
 from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import Listing, ListingPhoto
 from pilot_products.photos.renditions import RENDITIONS, rendition_name
-from pilot_products.photos.rules import clean_photo, photo_count_error
+from pilot_products.photos.rules import CleanPhoto, clean_photo, photo_count_error
 from pilot_products.photos.storage import photo_storage
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "photo_remove",
     "photo_replace",
     "photo_set_main",
+    "photos_replace_from_import",
     "store_files",
 ]
 
@@ -163,6 +164,35 @@ def photo_set_main(*, photo: ListingPhoto, by=None) -> None:
             other.is_main = True
             _save(other, by)
     _changed()
+
+
+def photos_replace_from_import(
+    *, listing_id: int, cleans: list[CleanPhoto], stored: list[str], by=None
+) -> None:
+    """Make ``cleans`` (checked already) the listing's photos, the first one main.
+
+    Runs inside the spreadsheet import's transaction, which has locked nothing else
+    of the listing's photos; each stored name is added to ``stored`` at once, so the
+    caller can remove the files if that transaction rolls back. The replaced photos'
+    files go once it commits.
+    """
+    for old in ListingPhoto.objects.filter(listing_id=listing_id):
+        if by is not None:
+            old._history_user = by
+        old.delete()
+        delete_files_after_commit(old.image.name)
+    for position, clean in enumerate(cleans, start=1):
+        name = store_files(clean)
+        stored.append(name)
+        photo = ListingPhoto(
+            listing_id=listing_id,
+            image=name,
+            width=clean.width,
+            height=clean.height,
+            position=position,
+            is_main=position == 1,
+        )
+        _save(photo, by)
 
 
 def _changed() -> None:

@@ -27,6 +27,7 @@ from pilot_products import security_log
 from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.jobs import leases
 from pilot_products.models import ImportOutcome, ImportRecord, ImportState
+from pilot_products.photos.archive import ArchiveRejected, PhotoArchive
 
 from .columns import MSG_EMPTY_HEADER, column_letter, match_headers
 from .reading import FileRejected, Table, read_table
@@ -143,6 +144,7 @@ def run_import(
     request=None,
     record: ImportRecord | None = None,
     before_finish: Callable[[ImportResult], None] | None = None,
+    photos: bytes | None = None,
 ) -> ImportResult:
     """Check, validate and (unless ``dry_run`` or invalid) write a whole file.
 
@@ -150,8 +152,9 @@ def run_import(
     ``before_finish`` gets the result of a run that wrote nothing just before its
     record says finished, so what it keeps (a preview's findings) is there by the
     time a page sees the record done.
-    Every run goes to the security log; ``request`` (when there is one) gives the
-    client's address and path.
+    ``photos`` is the ZIP uploaded beside a listings sheet, whose photos column
+    names its files. Every run goes to the security log; ``request`` (when there is
+    one) gives the client's address and path.
     """
     result = ImportResult(
         resource=resource,
@@ -164,7 +167,7 @@ def run_import(
     result.record = record
     try:
         with leases.Heartbeat(record) as heartbeat:
-            _run(result, data, user, wholesaler, request, heartbeat, progress)
+            _run(result, data, photos, user, wholesaler, request, heartbeat, progress)
             if not result.finished:
                 if before_finish is not None:
                     before_finish(result)
@@ -176,19 +179,20 @@ def run_import(
     return result
 
 
-def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
+def _run(result, data, photos, user, wholesaler, request, heartbeat, progress):
     def report(stage: str, done: int, total: int) -> None:
         heartbeat.report(stage, done, total)
         if progress is not None:
             progress(stage, done, total)
 
     try:
+        archive = None if photos is None else PhotoArchive(photos)
         table = read_table(
             result.file_name,
             data,
             progress=lambda done, total: report("reading", done, total),
         )
-    except FileRejected as rejected:
+    except (FileRejected, ArchiveRejected) as rejected:
         result.file_refused = True
         result.errors.append(RowError(None, "", str(rejected.message)))
         security_log.upload_rejected(
@@ -199,7 +203,8 @@ def _run(result, data, user, wholesaler, request, heartbeat, progress) -> None:
             user=user if request is None else security_log.FROM_REQUEST,
         )
     else:
-        _import_table(result, table, Scope(user=user, wholesaler=wholesaler), report)
+        scope = Scope(user=user, wholesaler=wholesaler, importing=True, photos=archive)
+        _import_table(result, table, scope, report)
     if result.outcome != ImportOutcome.FAILED:
         result.outcome = _outcome(result)
     if result.errors and not result.message:
@@ -268,16 +273,21 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                 if not _finish(result):
                     raise ClaimLost
     except ClaimLost:
+        spec.discard()
         result.finished = True
         result.outcome = ImportOutcome.FAILED
         result.message = str(leases.MSG_INTERRUPTED)
         result.errors.append(RowError(None, "", result.message))
     except DatabaseError as error:
+        spec.discard()
         if not writing:
             raise
         result.outcome = ImportOutcome.FAILED
         result.message = str(MSG_WRITE_FAILED % {"error": error})
         result.errors.append(RowError(None, "", result.message))
+    except BaseException:
+        spec.discard()
+        raise
 
 
 def _outcome(result: ImportResult) -> str:

@@ -15,14 +15,31 @@ class UploadForm(forms.Form):
         help_text=_("An .xlsx workbook or a .csv file (UTF-8, GB18030 or UTF-16)."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
+    photos = forms.FileField(
+        label=_("Photos (ZIP, optional)"),
+        required=False,
+        help_text=_(
+            "A .zip of the JPEG, PNG or WebP photos that the sheet's photos column "
+            "names, e.g. “cup-1.jpg;cup-2.jpg”: they replace that listing's photos."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
+    )
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, with_photos=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if not with_photos:
+            del self.fields["photos"]
 
     def clean_file(self):
+        return self._capped(self.cleaned_data["file"])
+
+    def clean_photos(self):
+        upload = self.cleaned_data.get("photos")
+        return None if not upload else self._capped(upload)
+
+    def _capped(self, upload):
         """Refuse a file over the size cap before it is stored anywhere."""
-        upload = self.cleaned_data["file"]
         limit = max_upload_bytes()
         if upload.size > limit:
             message = MSG_TOO_LARGE % {"limit": limit // (1024 * 1024)}

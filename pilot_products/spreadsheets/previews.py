@@ -112,11 +112,14 @@ def discard_preview(preview: StoredPreview) -> None:
 
 
 def preview_upload(
-    resource: str, upload, *, user, wholesaler=None, request=None
+    resource: str, upload, *, user, wholesaler=None, request=None, photos=None
 ) -> str:
-    """Store an upload the form accepted and queue its check (the preview job);
-    return the token the preview page follows it by."""
+    """Store an upload the form accepted (and the photos ZIP beside it) and queue
+    its check (the preview job); return the token the preview page follows it by."""
     token = stored_files.save_upload(upload)
+    if photos is not None:
+        photos.seek(0)
+        stored_files.save_stream(token, stored_files.PHOTOS, photos)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 STORAGE_ALIAS = "imports"
 UPLOAD = "upload.bin"
+#: The photos ZIP uploaded beside a listings sheet, if any.
+PHOTOS = "photos.zip"
 TOKEN_BYTES = 18
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -64,8 +66,9 @@ def read_upload(token: str) -> bytes:
 
 
 def delete_upload(token: str) -> None:
-    """Remove the uploaded bytes, keeping what was derived from them."""
+    """Remove the uploaded bytes (and the photos ZIP), keeping what was derived."""
     import_storage().delete(_name(token, UPLOAD))
+    import_storage().delete(_name(token, PHOTOS))
 
 
 def has_upload(token: str) -> bool:

@@ -91,6 +91,7 @@ class SpreadsheetHomeView(WholesalerPortalMixin, TemplateView):
             user=request.user,
             wholesaler=self.wholesaler,
             request=request,
+            photos=form.cleaned_data.get("photos"),
         )
         return redirect("pilot_products:spreadsheet-preview", token=token)
 

@@ -1,5 +1,6 @@
 """Import a spreadsheet for operators: manage.py catalogue_import listings file.xlsx.
 
+``--photos FILE.zip`` gives the photos a listings sheet's photos column names.
 ``--user USERNAME`` names who imports: the import record, the history of every row
 it writes and the security log say so, as they do for an upload in the admin.
 """
@@ -8,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -30,15 +32,21 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Validate and report only."
         )
         parser.add_argument(
+            "--photos",
+            metavar="ZIP",
+            help="A ZIP of the photos named in the listings sheet's photos column.",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="The active user the import is recorded for (history, import log).",
         )
 
-    def handle(self, *args, resource, file, dry_run, user=None, **options):
+    def handle(self, *args, resource, file, dry_run, user=None, photos=None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        photo_data = self._photos(photos) if photos else None
         importer = self._importer(user) if user else None
         # An earlier run killed half-way is marked interrupted (nothing of it stayed).
         leases.reap_abandoned()
@@ -50,6 +58,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             user=importer,
             progress=self._progress,
+            photos=photo_data,
         )
         for error in result.errors[:200]:
             where = f"row {error.row}" if error.row else "file"
@@ -71,6 +80,19 @@ class Command(BaseCommand):
             self._report_changes(result.changes)
         for notice in result.notices:
             self.stdout.write(notice)
+
+    def _photos(self, file: str) -> bytes:
+        """The photos ZIP's bytes, refused above the upload cap before it is read."""
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        limit = settings.IMPORT_MAX_FILE_BYTES
+        if path.stat().st_size > limit:
+            raise CommandError(
+                f"The photos ZIP is larger than {limit // (1024 * 1024)} MB: "
+                "split the sheet and its photos into smaller imports."
+            )
+        return path.read_bytes()
 
     def _importer(self, username: str):
         """The user named by ``--user``: one that exists and may still log in."""

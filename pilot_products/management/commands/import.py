@@ -30,6 +30,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("-n", "--dry-run", action="store_true")
         parser.add_argument(
+            "--photos", metavar="ZIP", help="The photos ZIP of a listings sheet."
+        )
+        parser.add_argument(
             "--raise-errors",
             action="store_true",
             help="Accepted for compatibility: an invalid file always fails.",
@@ -41,7 +44,9 @@ class Command(BaseCommand):
             "--encoding", help="Accepted for compatibility: the encoding is detected."
         )
 
-    def handle(self, *args, resource, import_file_name, interactive, dry_run, **opts):
+    def handle(
+        self, *args, resource, import_file_name, interactive, dry_run, photos, **opts
+    ):
         name = spec_name_for(resource)
         if import_file_name == "-":
             raise CommandError("Give a file name: reading from stdin is not offered.")
@@ -54,6 +59,7 @@ class Command(BaseCommand):
             name,
             import_file_name,
             dry_run=dry_run,
+            photos=photos,
             stdout=self.stdout,
             stderr=self.stderr,
         )

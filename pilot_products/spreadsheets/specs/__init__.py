@@ -8,6 +8,7 @@ from .catalogue import (
     PilotProductsSpec,
     TariffLinesSpec,
 )
+from .listing_photos import ListingsWithPhotosSpec
 from .statistics import OfficialFiguresSpec
 from .trade import BoothsSpec, ListingsSpec, WholesalersSpec
 
@@ -20,7 +21,7 @@ SPECS: dict[str, type[Spec]] = {
         PilotProductsSpec,
         WholesalersSpec,
         BoothsSpec,
-        ListingsSpec,
+        ListingsWithPhotosSpec,
         OfficialFiguresSpec,
         ImportBatchesSpec,
         ImportBatchLinesSpec,
@@ -44,6 +45,7 @@ __all__ = [
     "ImportBatchLinesSpec",
     "ImportBatchesSpec",
     "ListingsSpec",
+    "ListingsWithPhotosSpec",
     "OfficialFiguresSpec",
     "PilotProductsSpec",
     "RowInvalid",

@@ -42,6 +42,10 @@ class Scope:
 
     user: Any = None
     wholesaler: Wholesaler | None = None
+    #: An import run (not an export or a template): import-only columns apply.
+    importing: bool = False
+    #: The photos ZIP uploaded beside the sheet (``photos.archive.PhotoArchive``).
+    photos: Any = None
 
 
 @dataclass
@@ -203,6 +207,9 @@ class Spec:
         Return messages for the user (e.g. which products were flagged for review).
         """
         return []
+
+    def discard(self) -> None:
+        """Undo what a rolled-back import left outside the database (stored files)."""
 
     def export_queryset(self, queryset=None) -> models.QuerySet:
         """The rows to export: ``queryset`` (e.g. a filtered changelist) or all."""
