@@ -6,10 +6,10 @@ itself, the words staff listed as its synonyms, and for an English word not in t
 catalogue the nearest spellings (trigram similarity, pg_trgm on PostgreSQL). An
 alternative is a set of index terms that must all be among the listing's terms.
 
-PostgreSQL answers from a GIN index over the documents' terms, SQLite from an FTS5
-table; both test exact term membership, so both find the same listings. Ranking is
-one SQL expression on both: how many groups the listing's own title and brand match,
-then the newest first.
+PostgreSQL answers from GIN indexes over the terms each listing row carries, SQLite
+from an FTS5 table of them; both test exact term membership, so both find the same
+listings. Ranking is one SQL expression on both: how many groups the listing's own
+title and brand match, then the newest first.
 """
 
 import re
@@ -279,34 +279,43 @@ def _fts5_query(groups: list[Group]) -> str:
     )
 
 
-def matching_ids(groups: list[Group]) -> RawSQL:
-    """A subquery of the ids of listings whose terms match every group."""
+#: PostgreSQL: the listing's terms as stored vectors (generated columns, migration
+#: 0019), each with a GIN index over public listings.
+TERMS_VECTOR = "pilot_products_listing.search_vector"
+TITLE_VECTOR = "pilot_products_listing.search_title_vector"
+
+
+def matching_condition(groups: list[Group]):
+    """The condition of listings whose terms match every group.
+
+    PostgreSQL tests the listing row's own terms (a GIN index lookup, no second
+    table); SQLite asks its FTS5 table of the same terms for the ids.
+    """
     if connection.vendor == "postgresql":
         return RawSQL(
-            "SELECT listing_id FROM pilot_products_listingsearchdocument "
-            "WHERE array_to_tsvector(string_to_array(terms, ' ')) @@ %s::tsquery",
+            f"{TERMS_VECTOR} @@ %s::tsquery",
             [_tsquery(groups)],
+            output_field=BooleanField(),
         )
-    return RawSQL(
-        "SELECT rowid FROM pilot_products_listing_fts "
-        "WHERE pilot_products_listing_fts MATCH %s",
-        [_fts5_query(groups)],
+    return Q(
+        pk__in=RawSQL(
+            "SELECT rowid FROM pilot_products_listing_fts "
+            "WHERE pilot_products_listing_fts MATCH %s",
+            [_fts5_query(groups)],
+        )
     )
 
 
 def title_condition(groups: list[Group]):
     """The listing's own title and brand match every group (ranked first).
 
-    PostgreSQL tests the title's terms in the listing's search document row by row,
-    which is cheap while the newest-first index is walked a page at a time; SQLite
-    tests the same terms with ``LIKE '% term %'`` on the padded title terms.
+    PostgreSQL tests the title's terms on the row (a second GIN index over public
+    listings); SQLite tests the same terms with ``LIKE '% term %'`` on the padded
+    title terms.
     """
     if connection.vendor == "postgresql":
         return RawSQL(
-            "EXISTS (SELECT 1 FROM pilot_products_listingsearchdocument title "
-            "WHERE title.listing_id = pilot_products_listing.id AND "
-            "array_to_tsvector(string_to_array(btrim(title.title_terms), ' ')) "
-            "@@ %s::tsquery)",
+            f"{TITLE_VECTOR} @@ %s::tsquery",
             [_tsquery(groups)],
             output_field=BooleanField(),
         )
@@ -317,7 +326,7 @@ def title_condition(groups: list[Group]):
             pattern = (
                 f" {term[: -len(PREFIX)]}" if term.endswith(PREFIX) else f" {term} "
             )
-            found &= Q(search_document__title_terms__contains=pattern)
+            found &= Q(search_title_terms__contains=pattern)
         return found
 
     every = Q()
@@ -335,6 +344,12 @@ class Matches:
 
     listings: QuerySet[Listing]
     title: object = None
+    #: The listings before the match. A title match is a match, so PostgreSQL reads
+    #: the title matches from these by the title condition alone: its planner then
+    #: estimates one condition, not two it takes for independent, and walks the
+    #: newest-first index for a common word instead of sorting all its matches.
+    #: (SQLite's title test is a LIKE, which the FTS5 match must narrow first.)
+    base: QuerySet[Listing] | None = None
 
     def ranked(self, order=("-created_at", "-pk")) -> "RankedListings":
         return RankedListings(self, order)
@@ -353,13 +368,17 @@ class RankedListings:
         if matches.title is None:
             self.first, self.rest = listings, listings.none()
         else:
-            self.first = listings.filter(matches.title)
+            base = listings
+            if matches.base is not None and connection.vendor == "postgresql":
+                base = matches.base.order_by(*order)
+            self.first = base.filter(matches.title)
             self.rest = listings.exclude(matches.title)
         self._first_count = None
 
     def first_count(self, cap: int) -> int:
         if self._first_count is None:
-            self._first_count = self.first.values("pk")[: cap + 1].count()
+            # No order: any cap + 1 matches tell "at least", and need no sort.
+            self._first_count = self.first.order_by().values("pk")[: cap + 1].count()
         return self._first_count
 
     def __getitem__(self, window: slice) -> list[Listing]:
@@ -386,5 +405,5 @@ def search(listings: QuerySet[Listing], text: str) -> Matches:
     if not groups:
         return Matches(listings)
     return Matches(
-        listings.filter(pk__in=matching_ids(groups)), title_condition(groups)
+        listings.filter(matching_condition(groups)), title_condition(groups), listings
     )

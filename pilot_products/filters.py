@@ -259,6 +259,20 @@ class CatalogueFilter(django_filters.FilterSet):
     class Meta:
         form = CatalogueFilterForm
 
+    def filter_queryset(self, queryset):
+        """Every filter, the search last; keep the listings before it (``unsearched``).
+
+        ``results`` reads the title matches from those, by the title condition alone.
+        """
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        self.unsearched = queryset
+        if "q" in data:
+            queryset = self.filters["q"].filter(queryset, data["q"])
+        return queryset
+
     def filter_search(self, queryset, _name, value):
         matches = search(queryset, value)
         self.title_condition = matches.title
@@ -280,6 +294,8 @@ class CatalogueFilter(django_filters.FilterSet):
 
     #: What ranks a search's matches first (title matches), set by ``filter_search``.
     title_condition = None
+    #: The listings every filter but the search keeps, set by ``filter_queryset``.
+    unsearched = None
 
     @property
     def qs(self):
@@ -312,7 +328,9 @@ class CatalogueFilter(django_filters.FilterSet):
         """The listings to page through: best match first when that is the sort."""
         listings = self.qs
         if self.best_match_first():
-            return Matches(listings, self.title_condition).ranked(SORTS[DEFAULT_SORT])
+            return Matches(listings, self.title_condition, self.unsearched).ranked(
+                SORTS[DEFAULT_SORT]
+            )
         return listings
 
 

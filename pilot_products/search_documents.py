@@ -1,7 +1,7 @@
-"""Build and write the search document of each listing (``ListingSearchDocument``).
+"""Build and write the search terms each listing carries (``Listing.search_terms``).
 
-Called by ``catalogue_sync`` for the listings a write touched; ``rebuild`` and
-``stale`` serve ``manage.py catalogue_check``. A document holds the terms of the
+Called by ``catalogue_sync`` for the listings a write touched; ``rebuild_all`` and
+``stale`` serve ``manage.py catalogue_check``. A listing's document holds the terms of the
 listing's titles and brand, of its pilot product's names and code, of the categories
 of the product's tariff lines, of those lines' codes, of the customs code and of the
 country of origin's names in both languages (a buyer types 德国 or Germany).
@@ -11,19 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import translation
 from django_countries import countries
 
-from pilot_products.bulk import insert_rows
-from pilot_products.models import (
-    CbecCategory,
-    Listing,
-    ListingSearchDocument,
-    PilotProduct,
-    SearchTerm,
-)
+from pilot_products.bulk import update_rows
+from pilot_products.models import CbecCategory, Listing, PilotProduct, SearchTerm
 from pilot_products.search_terms import code_terms, join_terms, text_terms
 
 LISTING_FIELDS = (
@@ -36,6 +29,8 @@ LISTING_FIELDS = (
     "customs_code",
     "country_of_origin",
 )
+#: What the listing holds now, to write only the documents that changed.
+STORED_FIELDS = ("search_terms", "search_title_terms")
 #: Latin-letter terms at least this long go into the spelling vocabulary.
 VOCABULARY_MIN_LENGTH = 3
 
@@ -122,43 +117,60 @@ def documents_of(listings: QuerySet[Listing]) -> list[Document]:
     return build(list(listings.order_by().values(*LISTING_FIELDS)))
 
 
+def _changed(rows: list[dict], documents: list[Document]) -> list[Document]:
+    """The documents (built from ``rows``) that differ from what the listings hold."""
+    return [
+        document
+        for row, document in zip(rows, documents, strict=True)
+        if (row["search_terms"], row["search_title_terms"])
+        != (document.terms, document.title_terms)
+    ]
+
+
 def refresh(listings: QuerySet[Listing]) -> int:
-    """Rewrite the documents of these listings; return how many were written."""
-    documents = documents_of(listings)
-    ids = [document.listing_id for document in documents]
-    ListingSearchDocument.objects.filter(listing_id__in=ids).delete()
-    return _write(documents)
+    """Rewrite the documents of these listings that changed; return how many."""
+    rows = list(listings.order_by().values(*LISTING_FIELDS, *STORED_FIELDS))
+    changed = _changed(rows, build(rows))
+    remember_vocabulary(changed)
+    return _write(changed)
 
 
 def rebuild_all(batch: int = 20_000, progress=None) -> int:
-    """Rewrite every listing's document, streaming (a bulk load, a changed formula)."""
-    # DELETE, not TRUNCATE: PostgreSQL refuses TRUNCATE while the transaction holds
-    # deferred foreign-key checks of rows it wrote (SQLite's triggers need it too).
-    table = connection.ops.quote_name(ListingSearchDocument._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted name
-    rows = Listing.objects.order_by("pk").values(*LISTING_FIELDS)
-    written = 0
+    """Bring every listing's document up to date, streaming; return how many changed.
+
+    After a bulk load or a changed formula. Unchanged rows are not written, so a run
+    over a catalogue in step costs reads only; the vocabulary is taken from all.
+    """
+    rows = Listing.objects.order_by("pk").values(*LISTING_FIELDS, *STORED_FIELDS)
+    written = seen = 0
     pending: list[dict] = []
     for row in rows.iterator(chunk_size=batch):
         pending.append(row)
         if len(pending) == batch:
-            written += _write(build(pending))
+            written += _rebuild(pending)
+            seen += len(pending)
             pending = []
             if progress:
-                progress(written)
+                progress(seen)
     if pending:
-        written += _write(build(pending))
+        written += _rebuild(pending)
     return written
 
 
-def _write(documents: list[Document]) -> int:
-    insert_rows(
-        ListingSearchDocument,
-        ("listing", "terms", "title_terms"),
-        ((d.listing_id, d.terms, d.title_terms) for d in documents),
-    )
+def _rebuild(rows: list[dict]) -> int:
+    documents = build(rows)
     remember_vocabulary(documents)
+    return _write(_changed(rows, documents))
+
+
+def _write(documents: list[Document]) -> int:
+    if not documents:
+        return 0
+    update_rows(
+        Listing,
+        STORED_FIELDS,
+        ((d.terms, d.title_terms, d.listing_id) for d in documents),
+    )
     return len(documents)
 
 
@@ -182,23 +194,13 @@ def remember_vocabulary(documents: list[Document]) -> None:
 
 
 def stale(listings: QuerySet[Listing], batch: int = 2_000) -> Iterator[int]:
-    """Yield the ids of listings whose stored document differs from a fresh build."""
+    """Yield the ids of listings whose stored terms differ from a fresh build."""
     ids = list(listings.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        stored = dict(
-            ListingSearchDocument.objects.filter(listing_id__in=chunk).values_list(
-                "listing_id", "terms"
-            )
+        rows = list(
+            Listing.objects.filter(pk__in=ids[start : start + batch])
+            .order_by("pk")
+            .values(*LISTING_FIELDS, *STORED_FIELDS)
         )
-        titles = dict(
-            ListingSearchDocument.objects.filter(listing_id__in=chunk).values_list(
-                "listing_id", "title_terms"
-            )
-        )
-        for document in documents_of(Listing.objects.filter(pk__in=chunk)):
-            if (
-                stored.get(document.listing_id) != document.terms
-                or titles.get(document.listing_id) != document.title_terms
-            ):
-                yield document.listing_id
+        for document in _changed(rows, build(rows)):
+            yield document.listing_id

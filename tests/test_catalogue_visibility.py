@@ -6,10 +6,12 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from pilot_products.catalogue_search import search
+from pilot_products.catalogue_sync import catalogue_changed
 from pilot_products.models import (
     Listing,
-    ListingSearchDocument,
     ListingStatus,
+    PilotProduct,
     WholesalerStatus,
 )
 from pilot_products.services import accounts, listings, review
@@ -23,7 +25,16 @@ def public(listing) -> bool:
 
 
 def terms(listing) -> list[str]:
-    return ListingSearchDocument.objects.get(listing=listing).terms.split()
+    return (
+        Listing.objects.values_list("search_terms", flat=True)
+        .get(pk=listing.pk)
+        .split()
+    )
+
+
+def found(word: str) -> list[int]:
+    matches = search(Listing.objects.visible_to_buyers(), word)
+    return list(matches.listings.values_list("pk", flat=True))
 
 
 def check(*args) -> str:
@@ -82,13 +93,27 @@ def test_a_changed_title_changes_the_search_document(listing):
     listings.listing_update(listing=listing, fields={"title_zh": "毛绒熊"}, tiers=None)
     assert "毛绒" in terms(listing) and "积木" not in terms(listing)
     assert "maorong" in terms(listing)  # pinyin of 毛绒
+    # The index follows the row (FTS5 by trigger, PostgreSQL's generated vector).
+    assert found("毛绒") == [listing.pk] and found("积木") == []
+
+
+def test_the_history_does_not_record_the_derived_columns(listing):
+    fields = {field.name for field in Listing.history.model._meta.get_fields()}
+    assert {"title_zh", "status"} <= fields
+    assert not fields & {"is_public", "search_terms", "search_title_terms"}
+    before = listing.history.count()
+    # A renamed pilot product rewrites its listings' terms, not their history.
+    PilotProduct.objects.filter(pk=listing.pilot_product_id).update(name_zh="益智玩具")
+    catalogue_changed(product_ids=[listing.pilot_product_id])
+    assert "益智" in terms(listing)
+    assert listing.history.count() == before
 
 
 def test_check_command_finds_and_repairs_drift(listing):
     hidden = factories.make_listing(status=ListingStatus.PAUSED)
     Listing.objects.filter(pk=listing.pk).update(is_public=False)
     Listing.objects.filter(pk=hidden.pk).update(is_public=True)
-    ListingSearchDocument.objects.filter(listing=listing).update(terms="stale")
+    Listing.objects.filter(pk=listing.pk).update(search_terms="stale")
     with pytest.raises(CommandError):
         check()
     assert "Repaired" in check("--fix")
@@ -119,7 +144,7 @@ def test_suspended_wholesaler_import_hides_listings(listing):
 
 def test_rebuild_rewrites_every_flag_and_document(listing):
     Listing.objects.filter(pk=listing.pk).update(is_public=False)
-    ListingSearchDocument.objects.all().delete()
+    Listing.objects.update(search_terms="", search_title_terms="")
     assert "1 flags changed, 1 search documents" in check("--rebuild")
     assert public(listing) and "积木" in terms(listing)
     check()

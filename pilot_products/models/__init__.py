@@ -21,7 +21,7 @@ from .catalogue import (
 from .exports import ExportRecord, ExportState
 from .imports import ImportOutcome, ImportRecord, ImportState
 from .photos import ListingPhoto
-from .search import ListingSearchDocument, SearchSynonym, SearchTerm
+from .search import SearchSynonym, SearchTerm
 from .statistics import (
     FigureScope,
     FigureUnit,
@@ -59,7 +59,6 @@ __all__ = [
     "ImportState",
     "Listing",
     "ListingPhoto",
-    "ListingSearchDocument",
     "ListingStatus",
     "PilotCategory",
     "PilotList",

@@ -1,42 +1,18 @@
-"""What the catalogue's search reads: one document per listing, its vocabulary, and
-the synonyms staff keep.
+"""What the catalogue's search reads besides the listing: its vocabulary and the
+synonyms staff keep.
 
-The document is derived data, written only by ``catalogue_sync`` in the transaction
-that changed the listing, its wholesaler or its pilot product; ``manage.py
-catalogue_check`` proves it is in step. PostgreSQL indexes ``terms`` with a GIN index
-over its words and SQLite with an FTS5 table kept by triggers (migration 0010).
+The listing carries its own terms (``Listing.search_terms`` and
+``search_title_terms``), derived data written only by ``catalogue_sync`` in the
+transaction that changed the listing, its wholesaler or its pilot product;
+``manage.py catalogue_check`` proves them in step. PostgreSQL indexes them with GIN
+indexes over public listings and SQLite with an FTS5 table kept by triggers
+(migration 0019).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products.validators import validate_plain_text
-
-
-class ListingSearchDocument(models.Model):
-    """Every word a listing is found by, and the words of its own title."""
-
-    listing = models.OneToOneField(
-        "pilot_products.Listing",
-        verbose_name=_("listing"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="search_document",
-    )
-    #: Distinct terms separated by one space: title, brand, pilot product, category,
-    #: tariff line and customs code (see search_terms).
-    terms = models.TextField(_("search terms"))
-    #: The terms of the listing's own title and brand, with a space at both ends, so
-    #: ``LIKE '% word %'`` tells a title match (ranked first) on either database.
-    title_terms = models.TextField(_("title terms"))
-
-    class Meta:
-        ordering = ["listing"]
-        verbose_name = _("listing search document")
-        verbose_name_plural = _("listing search documents")
-
-    def __str__(self) -> str:
-        return self.terms[:80]
 
 
 class SearchTerm(models.Model):

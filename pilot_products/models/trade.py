@@ -434,9 +434,24 @@ class Listing(models.Model):
     is_public = models.BooleanField(
         _("shown in the catalogue"), default=False, db_default=False, editable=False
     )
+    #: Every word the listing is found by, separated by single spaces (titles, brand,
+    #: pilot product, categories, codes, origin: see search_documents). Derived like
+    #: ``is_public`` and written by ``catalogue_sync``; PostgreSQL indexes it with a
+    #: GIN index over public listings, SQLite with an FTS5 table (migration 0019).
+    search_terms = models.TextField(
+        _("search terms"), default="", db_default="", editable=False
+    )
+    #: The terms of the listing's own title and brand, with a space at both ends, so
+    #: ``LIKE '% word %'`` tells a title match (ranked first) on SQLite.
+    search_title_terms = models.TextField(
+        _("title terms"), default="", db_default="", editable=False
+    )
 
     objects = ListingManager()
-    history = HistoricalRecords(excluded_fields=["is_public"])
+    #: Derived columns stay out of the history: they follow the fields that are in it.
+    history = HistoricalRecords(
+        excluded_fields=["is_public", "search_terms", "search_title_terms"]
+    )
 
     class Meta:
         ordering = ["wholesaler", "sku"]
