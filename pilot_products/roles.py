@@ -32,7 +32,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "review_pilotproduct",
         *_perms(("view", "export"), ("officialfigure", "importtarget")),
         "publish_pilotlist",
-        *_perms(("view",), ("wholesaler", "booth", "listing", "importrecord")),
+        *_perms(
+            ("view",),
+            ("wholesaler", "booth", "listing", "importrecord", "exportrecord"),
+        ),
         *_perms(("view",), ("importbatch", "importbatchline")),
     ],
     CATALOGUE_EDITOR: [
@@ -44,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         "submit_pilotproduct",
         "view_importrecord",
+        "view_exportrecord",
         # The words buyers search by are the catalogue's vocabulary: editors keep it.
         *_perms(("view", "add", "change", "delete"), ("searchsynonym",)),
         # The pilot office's figures and the city's targets, with their sources.
@@ -66,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "change_pricetier",
         *_perms(("view",), ("pilotproduct", "pilotlist", "tariffline", "cbeccategory")),
         "view_importrecord",
+        "view_exportrecord",
     ],
     # Wholesaler users work only in the portal, where access follows their membership.
     WHOLESALER_USER: [],

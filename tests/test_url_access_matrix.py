@@ -51,6 +51,7 @@ ADMIN_RIGHTS = {
     "pilotproduct": {"editor": "vacie", "reviewer": "ve", "operator": "v"},
     "pilotlist": {"editor": "vacie", "reviewer": "vep", "operator": "v"},
     "importrecord": {"editor": "v", "reviewer": "v", "operator": "v"},
+    "exportrecord": {"editor": "v", "reviewer": "v", "operator": "v"},
     "wholesaler": {"reviewer": "v", "operator": "vacie"},
     "booth": {"reviewer": "v", "operator": "vacie"},
     "listing": {"reviewer": "v", "operator": "vacie"},
@@ -68,6 +69,7 @@ ADMIN_NEVER = {
     "pilotproduct": "d",
     "pilotlist": "d",
     "importrecord": "acd",
+    "exportrecord": "acd",
     "importbatchline": "d",
 }
 
@@ -249,7 +251,7 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         file_format="csv",
         outcome="previewed",
     )
-    ExportRecord.objects.create(
+    export = ExportRecord.objects.create(
         user=user_a,
         wholesaler=wholesaler_a,
         resource="listings",
@@ -293,6 +295,7 @@ def world(reference_data, wholesaler_a, user_a, user_b, editor, reviewer, operat
         "pilotproduct": product,
         "pilotlist": PilotList.objects.first(),
         "importrecord": record,
+        "exportrecord": export,
         "wholesaler": wholesaler_a,
         "booth": booth,
         "listing": listing,
