@@ -251,6 +251,8 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
 PHOTO_MAX_PER_LISTING = int(os.environ.get("PHOTO_MAX_PER_LISTING", "8"))
 #: Files in a photos ZIP uploaded beside a listings sheet (photos by spreadsheet).
 PHOTO_ZIP_MAX_MEMBERS = int(os.environ.get("PHOTO_ZIP_MAX_MEMBERS", "1000"))
+#: Photo files no row names are removed by housekeeping once this old (rolled back).
+PHOTO_ORPHAN_MINUTES = int(os.environ.get("PHOTO_ORPHAN_MINUTES", "60"))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # Rows an import validates (and writes) at a time, all in one transaction: memory
 # for 100,000 rows stays near 300 MB instead of growing with the file.

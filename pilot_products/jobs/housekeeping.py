@@ -1,8 +1,9 @@
-"""The periodic job: remove expired uploads and export files, and interrupt imports
-and exports whose worker is gone. ``run_with_worker`` (``make run``, ``make serve``)
+"""The periodic job: remove expired uploads and export files and orphaned photo
+files, and interrupt imports and exports whose worker is gone. ``run_with_worker`` (``make run``, ``make serve``)
 queues it every hour; a deployment queues it from a timer with
 ``manage.py housekeeping --enqueue``."""
 
+from pilot_products.photos.orphans import remove_orphan_photos
 from pilot_products.spreadsheets import stored_files
 
 from . import exports, leases
@@ -14,6 +15,7 @@ def housekeeping_now() -> dict[str, int]:
         "interrupted_imports": leases.reap_abandoned(),
         "interrupted_exports": exports.reap_abandoned(),
         "expired_uploads": stored_files.remove_expired(),
+        "orphan_photos": remove_orphan_photos(),
     }
 
 

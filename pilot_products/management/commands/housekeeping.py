@@ -24,5 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{done['interrupted_imports']} imports interrupted, "
             f"{done['interrupted_exports']} exports interrupted, "
-            f"{done['expired_uploads']} expired uploads removed"
+            f"{done['expired_uploads']} expired uploads removed, "
+            f"{done['orphan_photos']} orphaned photos removed"
         )
