@@ -10,7 +10,7 @@ def apply_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pilot_products", "0018_pilot_product_photo_size_bound"),
+        ("pilot_products", "0019_listing_search_terms_on_row"),
     ]
 
     operations = [
