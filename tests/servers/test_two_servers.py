@@ -4,8 +4,8 @@ Two gunicorn processes, each with its own local media folder, share one database
 (the suite's kind: a SQLite file, or a PostgreSQL database of their own), one Redis
 (``REDIS_URL``, default redis://127.0.0.1:6379/0) and one S3-compatible bucket (moto
 in server mode). A preview made on A is confirmed on B, B serves the rejected rows of
-a file uploaded to A, and a price changed through A is on B's catalogue at the next
-request. The steps wait for pages the way a person does, so they keep passing when
+a file uploaded to A, a price changed through A is on B's catalogue at the next
+request, and a photo uploaded through A is served by B. The steps wait for pages the way a person does, so they keep passing when
 the preview and the confirm run as background jobs.
 
 The last test checks the same catalogue promise with nothing installed: two servers
@@ -14,12 +14,15 @@ of one machine sharing the file cache, as ``make serve`` runs.
 
 import io
 import os
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from PIL import Image
 
 from tests.operations_support import database_url
+from tests.photos.images import image_bytes
 from tests.servers.stack import (
     AppServer,
     Bucket,
@@ -254,3 +257,34 @@ def test_two_servers_of_one_machine_share_the_file_cache(world, tmp_path):
     finally:
         for server in started:
             server.stop()
+
+
+def test_a_photo_uploaded_through_a_is_served_by_b(world, servers, bucket):
+    """Photos live in the shared storage: B serves, and shows, what A stored."""
+    a, b = servers
+    owner = Visitor(world["session"])
+    photos = reverse("pilot_products:portal-listing-photos", args=[world["listing"]])
+    photo = image_bytes("JPEG", (1000, 750))
+    added = owner.post(
+        a, photos, files={"image": ("phone.jpg", io.BytesIO(photo), "image/jpeg")}
+    )
+    assert added.status_code == 302, added.text[:2000]
+
+    page_on_b = owner.get(b, photos).text
+    card = re.search(r'src="(/media/photos/([0-9a-f]{32})-card\.jpg)"', page_on_b)
+    assert card, page_on_b[:3000]
+    served = Visitor().get(b, card.group(1))
+    assert served.status_code == 200, served.text[:500]
+    assert served.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(served.content)).size == (400, 300)
+    large = Visitor().get(b, card.group(1).replace("-card", "-large"))
+    assert Image.open(io.BytesIO(large.content)).size == (1000, 750)
+    # In the bucket, not on either machine's own disk.
+    assert any(key.endswith(f"{card.group(2)}.jpg") for key in bucket.object_keys())
+    for server in (a, b):
+        assert not list((server.folder / "media").rglob("*.jpg"))
+    product_page = reverse("pilot_products:pilot-product", args=[world["product"]])
+    wait_for(
+        lambda: catalogue_shows(b, product_page, card.group(1)),
+        "the photo on B's product page",
+    )
