@@ -193,6 +193,9 @@ ADMIN_PAGES = {
     "admin:view_on_site": MISSING,
     "admin:app_list": OK,
     "admin:catch_all": MISSING,
+    # Every staff role views batches or the official figures (a staff user with
+    # neither gets 403: tests/test_staff_dashboard.py).
+    "admin:pilot_products_importbatch_dashboard": OK,
 }
 #: The same pages for users who are not staff (anonymous and wholesaler users).
 ADMIN_PAGES_NOT_STAFF = {"admin:login": OK, "admin:logout": REDIRECT}

@@ -8,7 +8,9 @@ spreadsheet specs call), so a refused change is a message on the form.
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 
+from pilot_products.admin import dashboard
 from pilot_products.admin.inlines import LabelledTabularInline
 from pilot_products.admin.spreadsheets import SpreadsheetAdminMixin
 from pilot_products.admin.trade import ServiceHistoryAdmin
@@ -158,6 +160,15 @@ class ImportBatchAdmin(SpreadsheetAdminMixin, ServiceHistoryAdmin):
     list_select_related = ["wholesaler"]
     autocomplete_fields = ["wholesaler"]
     form = ImportBatchAdminForm
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(
+            lambda request: dashboard.dashboard_view(request, self)
+        )
+        return [
+            path("dashboard/", view, name="pilot_products_importbatch_dashboard"),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         if form.posts_lines():
