@@ -27,11 +27,14 @@ MONEY_FORMAT = "0.00"  # as exports write amounts (see xlsx_stream.MONEY_STYLE)
 
 def template_workbook(spec: Spec) -> bytes:
     """A blank file to fill in: bilingual headers, an example row, Text code columns,
-    drop-downs for choice columns, and a notes sheet (never read back)."""
+    drop-downs for choice columns and for the values a spec lists from the database
+    (``Spec.list_values``, kept on a hidden sheet), and a notes sheet (neither is
+    read back: only the first visible sheet is imported)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = spec.name[:31]
     optional = spec.optional_columns()
+    lists, list_count = None, 0
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=escape_formula(column.header))
@@ -47,21 +50,41 @@ def template_workbook(spec: Spec) -> bytes:
             example.value = str(value)
         elif isinstance(value, Decimal):
             example.number_format = MONEY_FORMAT
+        if column.read_only:
+            continue
         choices = column.choices or getattr(column.parse, "choices", ())
-        if choices and not column.read_only:
-            # The error alert is on: a value typed outside the list is refused by
-            # Excel, WPS and LibreOffice, on every row the import accepts.
-            validation = DataValidation(
-                type="list",
-                formula1='"' + ",".join(choices) + '"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="stop",
-                errorTitle=gettext("Not in the list"),
-                error=gettext("Choose a value from the drop-down list."),
+        listed = spec.list_values(column) if not choices else None
+        if choices:
+            formula = '"' + ",".join(choices) + '"'
+        elif listed:
+            # Lists from the database (products, countries, booths) are longer than
+            # the 255 characters a formula holds: they go on a hidden sheet.
+            if lists is None:
+                lists = workbook.create_sheet(pgettext("template sheet", "Lists"))
+                lists.sheet_state = "hidden"
+            list_count += 1
+            list_column = get_column_letter(list_count)
+            lists[f"{list_column}1"] = column.header
+            for row, value in enumerate(listed, start=2):
+                lists[f"{list_column}{row}"] = escape_formula(value)
+            formula = (
+                f"'{lists.title}'!${list_column}$2:${list_column}${len(listed) + 1}"
             )
-            validation.add(f"{letter}2:{letter}{max_rows() + 1}")
-            sheet.add_data_validation(validation)
+        else:
+            continue
+        # The error alert is on: a value typed outside the list is refused by
+        # Excel, WPS and LibreOffice, on every row the import accepts.
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle=gettext("Not in the list"),
+            error=gettext("Choose a value from the drop-down list."),
+        )
+        validation.add(f"{letter}2:{letter}{max_rows() + 1}")
+        sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
     # The notes are in the language of the page the template was downloaded from
     # (``gettext``, not ``gettext_now``, so that makemessages finds every string).

@@ -122,6 +122,11 @@ class Spec:
         """The value a blank template shows for ``column`` to this scope."""
         return column.example
 
+    def list_values(self, column: Column) -> list[str] | None:
+        """The values a template offers as ``column``'s drop-down (from the
+        database, for this scope), or None for no drop-down."""
+        return None
+
     def start(self) -> None:
         """Fetch, once per file, what validation needs whatever the rows are."""
 

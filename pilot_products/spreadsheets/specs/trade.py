@@ -354,6 +354,22 @@ class ListingsSpec(Spec):
             return booth.address if booth else ""
         return super().example(column)
 
+    def list_values(self, column):
+        """Pilot product codes, country codes and (a wholesaler's own template) the
+        addresses of their booths; every booth in the market is too many to list."""
+        if column.key == "pilot_product":
+            return list(
+                PilotProduct.objects.order_by("code").values_list("code", flat=True)
+            )
+        if column.key == "country_of_origin":
+            return sorted(cells.country_codes())
+        if column.key == "booth" and self.scope.wholesaler is not None:
+            booths = Booth.objects.filter(wholesaler=self.scope.wholesaler).order_by(
+                "district", "floor", "street", "number"
+            )
+            return [booth.address for booth in booths]
+        return None
+
     def start(self):
         own = self.scope.wholesaler
         #: credit code -> wholesaler id, and id -> (status, name), as met so far.
