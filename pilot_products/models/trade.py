@@ -536,6 +536,12 @@ class Listing(models.Model):
                 condition=Q(is_public=True),
                 name="listing_public_country_idx",
             ),
+            # The facet summary (facets.py) groups public listings by these three.
+            models.Index(
+                fields=["pilot_product", "country_of_origin", "booth"],
+                condition=Q(is_public=True),
+                name="listing_public_facet_idx",
+            ),
             models.Index(
                 fields=["wholesaler", "pilot_product", "unit_price", "id"],
                 condition=Q(is_public=True),
