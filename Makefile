@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
 .PHONY: run setup install test test-postgres lint format bench bench-spreadsheets \
-	bench-pages bench-web-import messages serve clean
+	bench-pages bench-web-import bench-progress messages serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,7 @@ messages: install
 # BENCH_ARGS go to the spreadsheet script, BENCH_PAGES_ARGS to the pages script
 # (bench/pages_bench.py, the older fixed-URL pages benchmark, runs by hand).
 # Results and how to read them: docs/benchmarks.md.
-BENCH ?= spreadsheets pages web-import
+BENCH ?= spreadsheets pages web-import progress
 
 bench: install
 	@for name in $(BENCH); do $(MAKE) --no-print-directory bench-$$name || exit 1; done
@@ -106,6 +106,13 @@ bench-pages: install
 bench-web-import: install
 	@echo "== Import through the web as jobs: bench/web_import.py (PostgreSQL) =="
 	$(BIN)/python bench/web_import.py $(BENCH_WEB_ARGS)
+
+# The progress page's batch totals at 1,000,000 batch lines (SQLite, then
+# PostgreSQL), against reading every line into Python; BENCH_PROGRESS_ARGS e.g.
+# "--lines 100000 --databases sqlite".
+bench-progress: install
+	@echo "== Pilot progress batch totals: bench/progress.py =="
+	$(BIN)/python bench/progress.py $(BENCH_PROGRESS_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
