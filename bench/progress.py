@@ -56,7 +56,12 @@ def run_case(name: str, lines: int) -> None:
 
     from pilot_products import pilot_progress
     from pilot_products.catalogue_sync import catalogue_changed
-    from pilot_products.models import ImportBatch, ImportBatchLine, TariffLine
+    from pilot_products.models import (
+        ImportBatch,
+        ImportBatchLine,
+        TariffLine,
+        Wholesaler,
+    )
     from pilot_products.models.batches import TransportMode
     from tests import factories
 
@@ -66,7 +71,7 @@ def run_case(name: str, lines: int) -> None:
         ImportBatch.objects.all().delete()
         if not TariffLine.objects.exists():
             call_command("load_reference_data", stdout=io.StringIO())
-        wholesaler = factories.make_wholesaler()
+        wholesaler = Wholesaler.objects.first() or factories.make_wholesaler()
         modes = list(TransportMode.values)
         batches = ImportBatch.objects.bulk_create(
             ImportBatch(
