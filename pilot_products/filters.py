@@ -331,7 +331,7 @@ class CatalogueFilter(django_filters.FilterSet):
             return Matches(listings, self.title_condition, self.unsearched).ranked(
                 SORTS[DEFAULT_SORT]
             )
-        return listings
+        return selectors.IdsFirst(listings)
 
 
 PORTAL_ATTENTION_CHOICES = [

@@ -57,6 +57,29 @@ def capped_count(listings: QuerySet[Listing], cap: int = COUNT_CAP) -> int:
     return listings.order_by().values("pk")[: cap + 1].count()
 
 
+class IdsFirst:
+    """Listings a paginator slices by their ids first when the page is not the first.
+
+    An offset over the full row read joins, annotates (main photo) and fetches every
+    skipped row: 35 ms for page 45 at 100,000 listings. The ids alone walk the
+    order's index (index-only once vacuumed); then only the page's rows are read.
+    A first page keeps its single query.
+    """
+
+    def __init__(self, listings: QuerySet[Listing]):
+        self.listings = listings
+
+    def count(self) -> int:
+        return self.listings.count()
+
+    def __getitem__(self, window: slice) -> list[Listing]:
+        if not window.start:
+            return list(self.listings[window])
+        ids = list(self.listings.values_list("pk", flat=True)[window])
+        rows = self.listings.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def visible_listings() -> QuerySet[Listing]:
     """Listings buyers may see, with what every catalogue row shows."""
     return with_main_photo(

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pilot_products.filters import SORTS
+from pilot_products.models import Listing
 from tests import factories
 
 MAX_QUERIES = 12
@@ -92,3 +94,19 @@ def test_home_query_count_is_constant(
     with django_assert_max_num_queries(MAX_QUERIES):
         after = queries_for(client, url)
     assert before == after
+
+
+@pytest.mark.parametrize("sort", ["newest", "price", "-price", "moq"])
+def test_a_deep_page_shows_the_rows_of_its_slice_by_their_ids(
+    client, many_listings, sort
+):
+    listings = Listing.objects.visible_to_buyers().order_by(*SORTS[sort])
+    url = reverse("pilot_products:catalogue") + f"?per_page=20&page=2&sort={sort}"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    shown = [listing.pk for listing in response.context["listings"]]
+    assert shown == list(listings.values_list("pk", flat=True)[20:40])
+    # The page's ids are read alone (the offset walks an index), then their rows.
+    reads = [q["sql"] for q in captured if "OFFSET 20" in q["sql"]]
+    assert len(reads) == 1
+    assert reads[0].startswith('SELECT "pilot_products_listing"."id" AS "pk" FROM')
