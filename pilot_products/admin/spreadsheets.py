@@ -121,7 +121,13 @@ class SpreadsheetAdminMixin(ImportExportMixin, ExportActionMixin):
             token = request.POST.get("preview", "")
             preview = load_preview(token, user=request.user)
             queued = bool(
-                preview and confirm_preview(preview, user=request.user, request=request)
+                preview
+                and confirm_preview(
+                    preview,
+                    user=request.user,
+                    request=request,
+                    overwrite_stale=request.POST.get("overwrite_stale") == "1",
+                )
             )
         if not queued:
             messages.error(request, MSG_PREVIEW_GONE)

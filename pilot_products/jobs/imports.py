@@ -36,6 +36,7 @@ def import_enqueue(
     user,
     wholesaler=None,
     dry_run: bool,
+    overwrite_stale: bool = False,
 ) -> ImportRecord:
     """Queue the preview (``dry_run``) or the import of the stored upload ``token``."""
     with transaction.atomic():
@@ -46,6 +47,7 @@ def import_enqueue(
             file_name=file_name[:255],
             sha256=sha256,
             dry_run=dry_run,
+            overwrite_stale=overwrite_stale,
             state=ImportState.QUEUED,
             upload_token=token,
             language=translation.get_language() or "",

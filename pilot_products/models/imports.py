@@ -74,6 +74,14 @@ class ImportRecord(models.Model):
     file_format = models.CharField(_("format"), max_length=10)
     encoding = models.CharField(_("detected encoding"), max_length=30, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    overwrite_stale = models.BooleanField(
+        _("overwrite stale rows"),
+        default=False,
+        help_text=_(
+            "Chosen at confirm time: rows from a file exported before the listing's "
+            "last change are written anyway (by default they are refused)."
+        ),
+    )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_new = models.PositiveIntegerField(_("new"), default=0)
     rows_updated = models.PositiveIntegerField(_("updated"), default=0)

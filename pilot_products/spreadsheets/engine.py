@@ -94,6 +94,8 @@ class ImportResult:
     rows_total: int = 0
     changes: list[RowChange] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: Rows refused only because the file is older than their listing.
+    stale_rows: int = 0
     #: (Excel row, raw cells, messages) of every rejected row, for the error workbook.
     rejected_rows: list[tuple[int, list[Any], list[str]]] = field(default_factory=list)
     outcome: str = ImportOutcome.PREVIEWED
@@ -131,6 +133,11 @@ class ImportResult:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def only_stale_rows(self) -> bool:
+        """Every error is a row older than the database's: the user may overwrite."""
+        return bool(self.stale_rows) and len(self.errors) == self.stale_rows
+
 
 def run_import(
     resource: str,
@@ -145,6 +152,7 @@ def run_import(
     record: ImportRecord | None = None,
     before_finish: Callable[[ImportResult], None] | None = None,
     photos: bytes | None = None,
+    overwrite_stale: bool = False,
 ) -> ImportResult:
     """Check, validate and (unless ``dry_run`` or invalid) write a whole file.
 
@@ -154,7 +162,9 @@ def run_import(
     time a page sees the record done.
     ``photos`` is the ZIP uploaded beside a listings sheet, whose photos column
     names its files. Every run goes to the security log; ``request`` (when there is
-    one) gives the client's address and path.
+    one) gives the client's address and path. ``overwrite_stale`` writes rows whose
+    version is older than the database's instead of refusing them; a job's run
+    takes the choice from its record (stored when the user confirmed).
     """
     result = ImportResult(
         resource=resource,
@@ -163,11 +173,21 @@ def run_import(
         dry_run=dry_run,
     )
     if record is None:
-        record = _start_record(result, user, wholesaler)
+        record = _start_record(result, user, wholesaler, overwrite_stale)
     result.record = record
     try:
         with leases.Heartbeat(record) as heartbeat:
-            _run(result, data, photos, user, wholesaler, request, heartbeat, progress)
+            _run(
+                result,
+                data,
+                photos,
+                user,
+                wholesaler,
+                request,
+                heartbeat,
+                progress,
+                overwrite_stale=record.overwrite_stale,
+            )
             if not result.finished:
                 if before_finish is not None:
                     before_finish(result)
@@ -179,7 +199,18 @@ def run_import(
     return result
 
 
-def _run(result, data, photos, user, wholesaler, request, heartbeat, progress):
+def _run(
+    result,
+    data,
+    photos,
+    user,
+    wholesaler,
+    request,
+    heartbeat,
+    progress,
+    *,
+    overwrite_stale=False,
+):
     def report(stage: str, done: int, total: int) -> None:
         heartbeat.report(stage, done, total)
         if progress is not None:
@@ -203,7 +234,13 @@ def _run(result, data, photos, user, wholesaler, request, heartbeat, progress):
             user=user if request is None else security_log.FROM_REQUEST,
         )
     else:
-        scope = Scope(user=user, wholesaler=wholesaler, importing=True, photos=archive)
+        scope = Scope(
+            user=user,
+            wholesaler=wholesaler,
+            importing=True,
+            photos=archive,
+            overwrite_stale=overwrite_stale,
+        )
         _import_table(result, table, scope, report)
     if result.outcome != ImportOutcome.FAILED:
         result.outcome = _outcome(result)
@@ -256,6 +293,7 @@ def _import_table(result: ImportResult, table: Table, scope: Scope, report) -> N
                         reason,
                     )
                 report(stage, done, result.rows_total)
+            result.stale_rows = len(getattr(spec, "stale_rows", ()))
             if result.errors:
                 if result.rejected_rows:
                     result.message = str(
@@ -390,7 +428,9 @@ class _RowChecker:
         self.result.rejected_rows.append((row_number, cells, messages))
 
 
-def _start_record(result: ImportResult, user, wholesaler) -> ImportRecord:
+def _start_record(
+    result: ImportResult, user, wholesaler, overwrite_stale: bool = False
+) -> ImportRecord:
     """A record for a run that no job claimed for it (the command line, tests)."""
     now = timezone.now()
     return ImportRecord.objects.create(
@@ -400,6 +440,7 @@ def _start_record(result: ImportResult, user, wholesaler) -> ImportRecord:
         file_name=result.file_name[:255],
         sha256=result.sha256,
         dry_run=result.dry_run,
+        overwrite_stale=overwrite_stale,
         state=ImportState.READING,
         attempts=1,
         worker=leases.worker_name(),

@@ -68,6 +68,8 @@ def save_preview(result: ImportResult, token: str, *, user, wholesaler=None) -> 
         "rows_unchanged": result.rows_unchanged,
         "rows_invalid": result.rows_invalid,
         "is_valid": result.is_valid,
+        "stale_rows": result.stale_rows,
+        "can_overwrite": result.only_stale_rows,
         "message": result.message,
         "errors": [asdict(error) for error in result.errors],
         "changes": [
@@ -136,8 +138,18 @@ def preview_upload(
     return token
 
 
-def confirm_preview(preview: StoredPreview, *, user, wholesaler=None, request=None):
+def confirm_preview(
+    preview: StoredPreview,
+    *,
+    user,
+    wholesaler=None,
+    request=None,
+    overwrite_stale: bool = False,
+):
     """Queue the real import of a previewed upload; None if its file is gone.
+
+    ``overwrite_stale`` is the user's choice to write rows older than their listing
+    (the preview showed them as conflicts); it is stored on the job's record.
 
     The job imports the stored bytes from scratch. Imported, the upload and its
     preview are removed; otherwise the preview is rewritten with what it found.
@@ -153,6 +165,7 @@ def confirm_preview(preview: StoredPreview, *, user, wholesaler=None, request=No
         wholesaler=wholesaler,
         dry_run=False,
         request=request,
+        overwrite_stale=overwrite_stale,
     )
 
 

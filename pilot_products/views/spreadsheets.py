@@ -140,6 +140,7 @@ class ConfirmView(WholesalerPortalMixin, View):
                 user=request.user,
                 wholesaler=self.wholesaler,
                 request=request,
+                overwrite_stale=request.POST.get("overwrite_stale") == "1",
             )
             if preview
             else None

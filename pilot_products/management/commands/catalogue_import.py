@@ -41,8 +41,26 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="The active user the import is recorded for (history, import log).",
         )
+        parser.add_argument(
+            "--overwrite-stale",
+            action="store_true",
+            help=(
+                "Write rows exported before the listing's last change (they would "
+                "undo it) instead of refusing them; recorded on the import record."
+            ),
+        )
 
-    def handle(self, *args, resource, file, dry_run, user=None, photos=None, **options):
+    def handle(
+        self,
+        *args,
+        resource,
+        file,
+        dry_run,
+        user=None,
+        photos=None,
+        overwrite_stale=False,
+        **options,
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -59,6 +77,7 @@ class Command(BaseCommand):
             user=importer,
             progress=self._progress,
             photos=photo_data,
+            overwrite_stale=overwrite_stale,
         )
         for error in result.errors[:200]:
             where = f"row {error.row}" if error.row else "file"

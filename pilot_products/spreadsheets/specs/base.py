@@ -46,6 +46,8 @@ class Scope:
     importing: bool = False
     #: The photos ZIP uploaded beside the sheet (``photos.archive.PhotoArchive``).
     photos: Any = None
+    #: The user chose to write rows older than the database's (``ImportRecord``).
+    overwrite_stale: bool = False
 
 
 @dataclass

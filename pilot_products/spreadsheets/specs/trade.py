@@ -405,6 +405,9 @@ class ListingsSpec(Spec):
         self.listing_ids: dict[tuple[int, str], int] = {}
         self.indexed_wholesalers: set[int] = set()
         self.existing_attnames = [f.attname for f in Listing._meta.concrete_fields]
+        #: Rows refused only for being older than the listing (the user may choose
+        #: to overwrite them: ``Scope.overwrite_stale``).
+        self.stale_rows: set[int] = set()
         #: One moment for the whole file: every stock it changes is confirmed then.
         self.now = timezone.now()
 
@@ -557,7 +560,7 @@ class ListingsSpec(Spec):
     def check_change(self, candidate, row, existing, errors):
         """A row from a file exported before the listing's last change is refused,
         naming what it would undo: an old file never reverts a web edit."""
-        if row.version is None:
+        if row.version is None or self.scope.overwrite_stale:
             return
         if cells.version_number(existing["updated_at"]) <= row.version:
             return
@@ -566,6 +569,7 @@ class ListingsSpec(Spec):
             for column, old, new in candidate.diffs
         ]
         add_error(errors, "version", MSG_STALE_ROW % {"changes": "; ".join(changes)})
+        self.stale_rows.add(candidate.row)
 
     def existing_extra(self, state):
         pk = state.get("id")
