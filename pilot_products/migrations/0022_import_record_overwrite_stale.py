@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilot_products', '0020_export_record_audit'),
+        ('pilot_products', '0021_listing_public_facet_index'),
     ]
 
     operations = [
