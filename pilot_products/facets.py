@@ -206,7 +206,12 @@ def add_counts(filterset, listings_without_counted, matches: int) -> bool:
         # The page's matches are among those listings: they are past the limit too.
         return False
     else:
-        rows = bounded_rows(listings_without_counted())
+        listings = listings_without_counted()
+        # Counting to the limit walks an index; reading the rows visits the table,
+        # which is wasted when there are more of them than the limit.
+        if selectors.capped_count(listings, FACET_SCAN_LIMIT) > FACET_SCAN_LIMIT:
+            return False
+        rows = bounded_rows(listings)
     if rows is None:
         return False
     counts = option_counts(rows, chosen, category_products())
