@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -249,3 +250,18 @@ def test_the_fallback_costs_no_extra_query(client, product, editor):
         page = client.get(url).content.decode()
     assert page.count("card-photo--reference") == 12
     assert len(after) == len(before)
+
+
+def test_a_spreadsheet_edit_of_the_product_keeps_its_photo(editor, tmp_path):
+    """The pilot-products import writes every column it has; the photo is none."""
+    draft = factories.make_pilot_product(code="P62", name_en="Old name", status="draft")
+    draft = set_photo(draft, editor)
+    exported = tmp_path / "products.csv"
+    call_command("catalogue_export", "pilot-products", str(exported))
+    text = exported.read_text(encoding="utf-8-sig")
+    assert "Old name" in text
+    exported.write_text(text.replace("Old name", "New name"), encoding="utf-8-sig")
+    call_command("catalogue_import", "pilot-products", str(exported))
+    draft.refresh_from_db()
+    assert draft.name_en == "New name"
+    assert draft.photo_ref is not None and draft.photo_width == 1600
