@@ -18,13 +18,19 @@ from PIL import Image
 
 from pilot_products.models import ImportOutcome, Listing, ListingPhoto
 from pilot_products.photos.archive import (
+    MSG_ZIP_AMBIGUOUS,
     MSG_ZIP_BOMB,
+    MSG_ZIP_ENCRYPTED,
     MSG_ZIP_MISSING,
     MSG_ZIP_NONE,
     MSG_ZIP_NOT_ZIP,
     MSG_ZIP_TOO_MANY,
 )
-from pilot_products.photos.rules import MSG_PHOTO_LIMIT, MSG_PHOTO_TYPE
+from pilot_products.photos.rules import (
+    MSG_PHOTO_LIMIT,
+    MSG_PHOTO_TOO_LARGE,
+    MSG_PHOTO_TYPE,
+)
 from pilot_products.photos.storage import photo_storage
 from pilot_products.spreadsheets import stored_files
 from pilot_products.spreadsheets.engine import run_import
@@ -177,6 +183,25 @@ def test_every_mistake_comes_by_row_and_column_in_one_pass(trade, settings):
     assert not Listing.objects.exists()
 
 
+def test_a_name_in_two_folders_and_an_oversized_member_are_row_errors(trade, settings):
+    settings.PHOTO_MAX_BYTES = 20_000
+    photos = zip_of(
+        {
+            "a/same.jpg": image_bytes(),
+            "b/same.jpg": image_bytes(),
+            "huge.png": image_bytes("PNG", (400, 400), mode="RGB") + b"\0" * 30_000,
+        }
+    )
+    result = import_sheet(
+        sheet(row(trade, "R2", "same.jpg"), row(trade, "R3", "huge.png")), photos
+    )
+    assert errors_of(result) == [
+        (2, "photos", str(MSG_ZIP_AMBIGUOUS) % {"name": "same.jpg"}),
+        (3, "photos", f"“huge.png”: {str(MSG_PHOTO_TOO_LARGE) % {'limit': 0}}"),
+    ]
+    assert stored_files_of_photos() == []
+
+
 def test_a_photos_cell_without_a_zip_says_to_upload_it(trade):
     result = import_sheet(sheet(row(trade, "CUP-1", "front.jpg")), None)
     assert errors_of(result) == [(2, "photos", str(MSG_ZIP_NONE))]
@@ -198,10 +223,20 @@ def _deflate_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def _encrypted_zip() -> bytes:
+    """A ZIP whose member says it is encrypted (the flag in both of its headers)."""
+    data = bytearray(zip_of({"0.jpg": image_bytes()}))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + offset
+        data[at] |= 0x1
+    return bytes(data)
+
+
 @pytest.mark.parametrize(
     ("photos", "message"),
     [
         (b"not a zip at all", lambda: str(MSG_ZIP_NOT_ZIP)),
+        (_encrypted_zip(), lambda: str(MSG_ZIP_ENCRYPTED)),
         (EXECUTABLE, lambda: str(MSG_ZIP_NOT_ZIP)),
         (_deflate_bomb(), lambda: str(MSG_ZIP_BOMB)),
         (
@@ -209,7 +244,7 @@ def _deflate_bomb() -> bytes:
             lambda: str(MSG_ZIP_TOO_MANY) % {"limit": 5},
         ),
     ],
-    ids=["text", "executable", "zip-bomb", "too-many-members"],
+    ids=["text", "encrypted", "executable", "zip-bomb", "too-many-members"],
 )
 def test_a_refused_zip_is_refused_whole_and_nothing_is_stored(
     trade, settings, photos, message
