@@ -166,8 +166,9 @@ def case_reference(file_format: str) -> dict:
         tiers = [
             PriceTier(
                 listing_id=ids[(wholesalers[r[0]], r[1])],
-                min_quantity=int(part.split(":")[0]),
-                unit_price=Decimal(part.split(":")[1]),
+                # Tiers are written 100=9.50 (see docs/architecture.md, Spreadsheets).
+                min_quantity=int(part.split("=")[0]),
+                unit_price=Decimal(part.split("=")[1]),
             )
             for r in rows
             if r[14]
