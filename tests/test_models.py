@@ -92,3 +92,15 @@ def test_history_is_recorded_for_listing_changes():
     listing.stock = 7
     listing.save()
     assert [h.stock for h in listing.history.all()] == [7, 100]
+
+
+@pytest.mark.django_db
+def test_of_two_editions_on_the_same_dates_the_first_recorded_stays_in_force():
+    first = factories.make_edition(code="same-1")
+    factories.make_edition(code="same-2")
+    # An update moves the row to the end of PostgreSQL's table: without a
+    # tie-breaker a plain read then met the second edition first.
+    first.name_en = "Edition, renamed"
+    first.save()
+    for _ in range(3):
+        assert CbecListEdition.objects.in_force(date(2023, 1, 1)) == first

@@ -134,9 +134,17 @@ class TariffLine(BilingualNameMixin, models.Model):
 
 class CbecListEditionQuerySet(models.QuerySet):
     def in_force(self, today=None):
-        """Return the edition whose effective date is the latest one not in the future."""
+        """Return the edition whose effective date is the latest one not in the future.
+
+        Two editions on the same dates leave the one recorded first in force: without
+        a tie-breaker PostgreSQL answered either of them, and SQLite the first.
+        """
         today = today or timezone.localdate()
-        return self.filter(effective_on__lte=today).order_by("-effective_on").first()
+        return (
+            self.filter(effective_on__lte=today)
+            .order_by("-effective_on", "-issued_on", "pk")
+            .first()
+        )
 
 
 class CbecListEditionManager(models.Manager.from_queryset(CbecListEditionQuerySet)):
