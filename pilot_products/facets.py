@@ -27,7 +27,7 @@ from pilot_products.models import CbecCategory, Listing
 #: the page's own count does.
 FACET_SCAN_LIMIT = selectors.COUNT_CAP
 
-#: The filters counted, each read from a summary row by ``Row.value``.
+#: The filters counted, each read from a summary row by ``facet_key``.
 FACETS = ("category", "product", "country", "district", "pavilion")
 #: Parameters that narrow the listings without being counted themselves.
 UNCOUNTED = ("q", "price_min", "price_max", "moq_max", "in_stock", "wholesaler")
