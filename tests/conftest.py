@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from pilot_products import roles
@@ -171,3 +172,22 @@ class SecurityEvents(list):
 
     def named(self, name: str) -> list[dict]:
         return [record for record in self if record["event"] == name]
+
+
+@pytest.fixture(autouse=True)
+def _autocommit_back_on():
+    """Put the default connection back in autocommit mode if a test left it out.
+
+    A known defect, not yet found: on 2026-12-02 one CI run on SQLite (random order)
+    had a browser test leave the shared in-memory connection in manual transaction
+    mode outside any atomic block, and the next 18 transactional tests failed at
+    set-up ("on_commit() cannot be used in manual transaction management"). This
+    keeps one test's leak from failing the others; the leak itself is still to fix.
+    """
+    yield
+    if (
+        connection.connection is not None
+        and not connection.in_atomic_block
+        and not connection.autocommit
+    ):
+        connection.set_autocommit(True)
