@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from pilot_products.models import Listing, PilotProduct
 from pilot_products.reference_data import load_reference_data
@@ -81,8 +82,13 @@ def test_cards_with_photos(page, shop, screenshot, viewport):
     assert cards.count() == 5
     # Load the lazy ones too, then check every image decoded at its card size.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function(
-        "[...document.querySelectorAll('img.card-photo')].every(i => i.complete && i.naturalWidth > 0)"
+    # Polled from Python: wait_for_function evaluates its string with eval() while
+    # it polls, which the page's Content-Security-Policy refuses (no unsafe-eval).
+    for image in page.locator("img.card-photo").all():
+        image.scroll_into_view_if_needed()
+        expect(image).to_have_js_property("complete", True)
+    assert page.evaluate(
+        "[...document.querySelectorAll('img.card-photo')].every(i => i.naturalWidth > 0)"
     )
     assert all(width in (286, 400) for width in card_photos_loaded(page))
     page.evaluate("window.scrollTo(0, 0)")
