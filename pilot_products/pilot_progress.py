@@ -31,7 +31,8 @@ ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
 
 
-def _percent(value: Decimal) -> Decimal:
+def rounded_percent(value: Decimal) -> Decimal:
+    """A percentage to one decimal, half up (shared with the staff dashboard)."""
     return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
@@ -45,7 +46,7 @@ class TargetProgress:
     def share_percent(self) -> Decimal | None:
         if self.reached is None:
             return None
-        return _percent(self.reached.value * HUNDRED / self.target.value)
+        return rounded_percent(self.reached.value * HUNDRED / self.target.value)
 
     @property
     def bar_width(self) -> int:
@@ -64,7 +65,7 @@ class ImpliedGrowth:
         """The yearly growth that takes the start target to the end one."""
         years = self.end.year - self.start.year
         ratio = float(self.end.value / self.start.value)
-        return _percent(Decimal(str((ratio ** (1 / years) - 1) * 100)))
+        return rounded_percent(Decimal(str((ratio ** (1 / years) - 1) * 100)))
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class GrowthCheck:
 
     @property
     def computed_percent(self) -> Decimal:
-        return _percent(
+        return rounded_percent(
             (self.figure.value - self.previous.value) * HUNDRED / self.previous.value
         )
 
@@ -279,11 +280,24 @@ class BatchTotals:
     rail_share_of_europe: Decimal | None
 
 
-def _shares(sums: dict[str, Decimal], kind: str, total: Decimal) -> list[Share]:
+def shares_of(sums: dict[str, Decimal], kind: str, total: Decimal) -> list[Share]:
+    """The parts of ``total``, largest first (shared with the staff dashboard)."""
     return [
-        Share(key, kind, value, _percent(value * HUNDRED / total))
+        Share(key, kind, value, rounded_percent(value * HUNDRED / total))
         for key, value in sorted(sums.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def fen_sum() -> Sum:
+    """The sum of the batch lines' values in whole fen, an exact integer on both
+    databases (SQLite's ``SUM`` over the decimal column adds floats and drifts)."""
+    return Sum(Cast(Round(F("value_cny") * 100), BigIntegerField()))
+
+
+def from_fen(fen) -> Decimal:
+    """Yuan, to the fen, from a ``fen_sum`` (None when no line was summed);
+    ``scaleb`` keeps both decimals, so 150010 fen is 1500.10 on every export."""
+    return Decimal(int(fen or 0)).scaleb(-2)
 
 
 def batch_totals() -> BatchTotals:
@@ -304,12 +318,12 @@ def batch_totals() -> BatchTotals:
         ImportBatchLine.objects.order_by()
         .values_list("batch__transport_mode", "batch__origin_country")
         .annotate(
-            fen=Sum(Cast(Round(F("value_cny") * 100), BigIntegerField())),
+            fen=fen_sum(),
             count=Count("pk"),
         )
     )
     for mode, country, fen, count in rows:
-        value = Decimal(int(fen)) / HUNDRED
+        value = from_fen(fen)
         total += value
         lines += count
         transport[mode] += value
@@ -323,9 +337,9 @@ def batch_totals() -> BatchTotals:
     return BatchTotals(
         total=total,
         lines=lines,
-        by_transport=_shares(transport, "transport", total),
-        by_origin=_shares(origin, "origin", total),
+        by_transport=shares_of(transport, "transport", total),
+        by_origin=shares_of(origin, "origin", total),
         rail_share_of_europe=(
-            _percent(europe_by_rail * HUNDRED / europe) if europe else None
+            rounded_percent(europe_by_rail * HUNDRED / europe) if europe else None
         ),
     )

@@ -2,17 +2,31 @@
 (with year-on-year growth), pilot product, category, origin and transport, and per
 pilot product its offers beside its batches.
 
-A fixed number of queries whatever the data size (the lines with their batch and
-tariff line; which pilot product each line supplied; the categories; the products
-with their offer counts; the offer prices), then plain ``Decimal`` arithmetic in
-Python, exact to the fen on SQLite as on PostgreSQL (``pilot_progress`` says why).
+A fixed number of queries whatever the data size: the lines are grouped in SQL
+(by transport and origin, month, category, pilot product supplied), their values
+summed as whole fen, exact on SQLite as on PostgreSQL (``pilot_progress.fen_sum``);
+the few groups are then combined in Python as ``Decimal``.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from pilot_products.models import (
@@ -20,15 +34,15 @@ from pilot_products.models import (
     ImportBatchLine,
     Listing,
     PilotProduct,
-    TransportMode,
 )
 from pilot_products.models.i18n import pick_language
 from pilot_products.pilot_progress import (
-    EUROPE,
     HUNDRED,
     BatchTotals,
-    _percent,
-    _shares,
+    batch_totals,
+    fen_sum,
+    from_fen,
+    rounded_percent,
 )
 
 #: Longest bar of a chart, in SVG units, and the room each bar takes.
@@ -114,84 +128,60 @@ def bars(rows, value=lambda row: row.value, text=str) -> tuple[list[Bar], int]:
 
 def _parts(sums: dict, counts: dict, labels: dict, total: Decimal) -> list[Part]:
     return [
-        Part(labels[key], value, counts[key], _percent(value * HUNDRED / total))
+        Part(labels[key], value, counts[key], rounded_percent(value * HUNDRED / total))
         for key, value in sorted(
             sums.items(), key=lambda item: (-item[1], str(item[0]))
         )
     ]
 
 
-def _median(prices: list[Decimal]) -> Decimal | None:
-    if not prices:
-        return None
-    middle = (len(prices) - 1) // 2
-    if len(prices) % 2:
-        return prices[middle]
-    return ((prices[middle] + prices[middle + 1]) / 2).quantize(CENTS)
+def _per_line_product():
+    """The pilot product a line supplied: one, when all its listings are of it
+    (None for a line that supplied none, or listings of several products).
+
+    Two correlated subqueries on the line-to-listing link (indexed by line), so the
+    lines can be grouped by product in SQL rather than read into Python."""
+    link = ImportBatchLine.listings.through.objects.filter(
+        importbatchline_id=OuterRef("pk")
+    ).order_by()
+
+    def bound(aggregate):
+        return Subquery(
+            link.values("importbatchline_id")
+            .annotate(product=aggregate("listing__pilot_product_id"))
+            .values("product")
+        )
+
+    return Case(
+        When(lowest_product=F("highest_product"), then=F("lowest_product")),
+        default=Value(None),
+        output_field=IntegerField(),
+    ), {"lowest_product": bound(Min), "highest_product": bound(Max)}
 
 
 def staff_dashboard() -> Dashboard:
-    """Every figure of the dashboard (five queries)."""
-    # Which pilot product each line supplied: one, when all its listings are of it.
-    products_of_line: dict[int, set[int]] = defaultdict(set)
-    for line_id, product_id in ImportBatchLine.listings.through.objects.values_list(
-        "importbatchline_id", "listing__pilot_product_id"
-    ).iterator(chunk_size=5000):
-        products_of_line[line_id].add(product_id)
+    """Every figure of the dashboard, in eight queries whatever the data size.
 
-    total = Decimal(0)
-    lines = 0
-    month_sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    month_lines: dict[tuple[int, int], int] = defaultdict(int)
-    transport: dict[str, Decimal] = defaultdict(Decimal)
-    origin: dict[str, Decimal] = defaultdict(Decimal)
-    category_sums: dict[int | None, Decimal] = defaultdict(Decimal)
-    category_lines: dict[int | None, int] = defaultdict(int)
-    product_sums: dict[int | None, Decimal] = defaultdict(Decimal)
-    product_lines: dict[int | None, int] = defaultdict(int)
-    product_batches: dict[int | None, set[int]] = defaultdict(set)
-    europe = europe_by_rail = Decimal(0)
-    rows = ImportBatchLine.objects.values_list(
-        "pk",
-        "value_cny",
-        "batch_id",
-        "batch__declared_on",
-        "batch__transport_mode",
-        "batch__origin_country",
-        "tariff_line__category_id",
-    )
-    for pk, value, batch_id, declared_on, mode, country, category in rows.iterator(
-        chunk_size=5000
-    ):
-        total += value
-        lines += 1
-        month = (declared_on.year, declared_on.month)
-        month_sums[month] += value
-        month_lines[month] += 1
-        transport[mode] += value
-        origin[country] += value
-        category_sums[category] += value
-        category_lines[category] += 1
-        supplied = products_of_line.get(pk, set())
-        product = next(iter(supplied)) if len(supplied) == 1 else None
-        product_sums[product] += value
-        product_lines[product] += 1
-        product_batches[product].add(batch_id)
-        if country in EUROPE:
-            europe += value
-            if mode == TransportMode.RAIL:
-                europe_by_rail += value
-
-    totals = BatchTotals(
-        total=total,
-        lines=lines,
-        by_transport=_shares(transport, "transport", total) if total else [],
-        by_origin=_shares(origin, "origin", total) if total else [],
-        rail_share_of_europe=(
-            _percent(europe_by_rail * HUNDRED / europe) if europe else None
-        ),
-    )
+    Each breakdown is one grouped query summing whole fen as integers (see
+    ``fen_sum``), so the lines never come into Python and the sums are exact on
+    SQLite as on PostgreSQL."""
+    lines = ImportBatchLine.objects.order_by()
+    totals = batch_totals()
     dashboard = Dashboard(totals)
+
+    month_rows = (
+        lines.annotate(
+            year=ExtractYear("batch__declared_on"),
+            month=ExtractMonth("batch__declared_on"),
+        )
+        .values_list("year", "month")
+        .annotate(fen=fen_sum(), count=Count("pk"))
+    )
+    month_sums: dict[tuple[int, int], Decimal] = {}
+    month_lines: dict[tuple[int, int], int] = {}
+    for year, month, fen, count in month_rows:
+        month_sums[(year, month)] = from_fen(fen)
+        month_lines[(year, month)] = count
     for year, month in sorted(month_sums):
         value = month_sums[(year, month)]
         before = month_sums.get((year - 1, month))
@@ -201,9 +191,36 @@ def staff_dashboard() -> Dashboard:
                 month,
                 value,
                 month_lines[(year, month)],
-                _percent((value - before) * HUNDRED / before) if before else None,
+                rounded_percent((value - before) * HUNDRED / before)
+                if before
+                else None,
             )
         )
+
+    category_sums: dict[int | None, Decimal] = {}
+    category_lines: dict[int | None, int] = {}
+    for category, fen, count in lines.values_list("tariff_line__category_id").annotate(
+        fen=fen_sum(), count=Count("pk")
+    ):
+        category_sums[category] = from_fen(fen)
+        category_lines[category] = count
+
+    product, bounds = _per_line_product()
+    product_sums: dict[int | None, Decimal] = {}
+    product_lines: dict[int | None, int] = {}
+    product_batches: dict[int | None, int] = {}
+    product_rows = (
+        lines.annotate(**bounds)
+        .annotate(supplied=product)
+        .values_list("supplied")
+        .annotate(
+            fen=fen_sum(), count=Count("pk"), batches=Count("batch", distinct=True)
+        )
+    )
+    for key, fen, count, batches in product_rows:
+        product_sums[key] = from_fen(fen)
+        product_lines[key] = count
+        product_batches[key] = batches
 
     categories = {
         pk: pick_language(name_zh, name_en)
@@ -213,24 +230,24 @@ def staff_dashboard() -> Dashboard:
     }
     products = list(_products_with_offers())
     prices = _offer_prices()
-    if total:
+    if totals.total:
         dashboard.by_category = _parts(
             category_sums,
             category_lines,
             {key: categories.get(key, str(UNCATEGORISED)) for key in category_sums},
-            total,
+            totals.total,
         )
         names = {p.pk: f"{p.code} {p.display_name}" for p in products}
         dashboard.by_product = _parts(
             product_sums,
             product_lines,
             {key: names.get(key, str(UNLINKED)) for key in product_sums},
-            total,
+            totals.total,
         )
     for product in products:
         if not (product.offers or product.pk in product_sums):
             continue
-        product_prices = prices.get(product.pk, [])
+        lowest, median, highest = prices.get(product.pk, (None, None, None))
         dashboard.products.append(
             ProductRow(
                 code=product.code,
@@ -238,14 +255,12 @@ def staff_dashboard() -> Dashboard:
                 offers=product.offers,
                 wholesalers=product.wholesalers,
                 booths=product.booths,
-                # From the prices read back exactly (SQLite's MIN over a decimal
-                # column answers a float).
-                lowest=product_prices[0] if product_prices else None,
-                median=_median(product_prices),
-                highest=product_prices[-1] if product_prices else None,
+                lowest=lowest,
+                median=median,
+                highest=highest,
                 batch_value=product_sums.get(product.pk, Decimal(0)),
                 batch_lines=product_lines.get(product.pk, 0),
-                batches=len(product_batches.get(product.pk, ())),
+                batches=product_batches.get(product.pk, 0),
             )
         )
     return dashboard
@@ -261,14 +276,46 @@ def _products_with_offers():
     ).order_by("code")
 
 
-def _offer_prices() -> dict[int, list[Decimal]]:
-    """The public offers' unit prices of each pilot product, in rising order."""
-    prices: dict[int, list[Decimal]] = defaultdict(list)
+def _offer_prices() -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """Lowest, median and highest public unit price of each pilot product.
+
+    One query: the offers numbered by price within their product, of which only
+    the first, the last and the one or two in the middle are read (the ordered
+    offset ``price_summary`` takes, for every product at once). The prices are read
+    back as stored (SQLite's ``MIN`` over a decimal column answers a float)."""
+    by_product = [F("pilot_product_id")]
     rows = (
         Listing.objects.visible_to_buyers()
-        .order_by("pilot_product_id", "unit_price", "pk")
-        .values_list("pilot_product_id", "unit_price")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=by_product,
+                order_by=[F("unit_price").asc(), F("pk").asc()],
+            ),
+            offers=Window(Count("pk"), partition_by=by_product),
+        )
+        .annotate(middle=(F("offers") - 1) / 2 + 1)
+        .filter(
+            Q(rank=1)
+            | Q(rank=F("offers"))
+            | Q(rank=F("middle"))
+            | Q(rank=F("middle") + 1)
+        )
+        .order_by()
+        .values_list("pilot_product_id", "rank", "offers", "middle", "unit_price")
     )
-    for product_id, price in rows.iterator(chunk_size=5000):
-        prices[product_id].append(price)
-    return prices
+    ranked: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    counts: dict[int, tuple[int, int]] = {}
+    for product_id, rank, offers, middle, price in rows:
+        ranked[product_id][rank] = price
+        counts[product_id] = (offers, middle)
+    summaries = {}
+    for product_id, (offers, middle) in counts.items():
+        prices = ranked[product_id]
+        median = (
+            prices[middle]
+            if offers % 2
+            else ((prices[middle] + prices[middle + 1]) / 2).quantize(CENTS)
+        )
+        summaries[product_id] = (prices[1], median, prices[offers])
+    return summaries
