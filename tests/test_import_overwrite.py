@@ -23,6 +23,9 @@ from tests.spreadsheet_helpers import csv_bytes, read_xlsx
 pytestmark = pytest.mark.django_db
 
 KEYS = [column.key for column in ListingsSpec.columns]
+# The conflict names columns by the header the export wrote (单价 (unit_price)).
+HEADER = {column.key: column.header for column in ListingsSpec.columns}
+CHANGES = f"{HEADER['unit_price']}: 20.00 → 25.00; {HEADER['status']}: paused → active"
 
 
 @pytest.fixture
@@ -53,10 +56,7 @@ def _state():
 def test_engine_refuses_by_default_and_overwrites_when_asked(stale_file):
     refused = run_import("listings", file_name="old.csv", data=stale_file)
     (error,) = refused.errors
-    assert error.message == str(
-        MSG_STALE_ROW
-        % {"changes": "unit_price: 20.00 → 25.00; status: paused → active"}
-    )
+    assert error.message == str(MSG_STALE_ROW % {"changes": CHANGES})
     assert (refused.stale_rows, refused.only_stale_rows) == (1, True)
     assert _state() == ("20.00", ListingStatus.PAUSED)
     written = run_import(
@@ -74,6 +74,7 @@ def test_command_line_overwrites_only_with_the_flag(stale_file, tmp_path):
     with pytest.raises(CommandError, match="rejected"):
         call_command("catalogue_import", "listings", str(path), stderr=errors)
     assert "row 2" in errors.getvalue()
+    assert CHANGES in errors.getvalue()
     assert _state() == ("20.00", ListingStatus.PAUSED)
     call_command(
         "catalogue_import",
@@ -100,7 +101,8 @@ def _preview(client, url: str, stale_file) -> tuple[str, str]:
 
 def _check_preview(page: str) -> None:
     assert OVERWRITE_BUTTON in page
-    assert escape("unit_price: 20.00 → 25.00") in page
+    assert escape(f"{HEADER['unit_price']}: 20.00 → 25.00") in page
+    assert "unit_price: 20.00" not in page  # never the bare key
 
 
 def test_admin_confirm_refuses_then_overwrites_on_choice(client, operator, stale_file):

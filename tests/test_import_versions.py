@@ -56,7 +56,8 @@ def test_a_file_exported_before_a_web_edit_does_not_revert_it(listing):
     result = run_import("listings", file_name="old.csv", data=csv_bytes(rows))
     old_price = str(listing.unit_price)
     changes = (
-        f"unit_price: {old_price} → 99.00; status: paused → {rows[1][status_column]}"
+        f"{rows[0][price_column]}: {old_price} → 99.00; "
+        f"{rows[0][status_column]}: paused → {rows[1][status_column]}"
     )
     assert _errors(result) == [
         (2, "版本 (version)", str(MSG_STALE_ROW % {"changes": changes}))

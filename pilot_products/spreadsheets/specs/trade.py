@@ -564,8 +564,10 @@ class ListingsSpec(Spec):
             return
         if cells.version_number(existing["updated_at"]) <= row.version:
             return
+        # Named by the header the user sees in their file (货号 (sku)), not the key.
+        headers = {column.key: column.header for column in self.columns}
         changes = [
-            f"{column}: {old or '—'} → {new or '—'}"
+            f"{headers.get(column, column)}: {old or '—'} → {new or '—'}"
             for column, old, new in candidate.diffs
         ]
         add_error(errors, "version", MSG_STALE_ROW % {"changes": "; ".join(changes)})
